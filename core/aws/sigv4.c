@@ -37,25 +37,25 @@
 #include "core/util.h"
 #include "core/xmalloc.h"
 
-#define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
-#define SIGV4_TERMINATOR "aws4_request"
-#define SIGV4_KEY_LEN 32
+#define SIGV4_ALGORITHM   "AWS4-HMAC-SHA256"
+#define SIGV4_TERMINATOR  "aws4_request"
+#define SIGV4_KEY_LEN     32
 #define SIGV4_CACHE_SLOTS 16
-#define SIGV4_SCOPE_MAX 64 /* region and service names */
+#define SIGV4_SCOPE_MAX   64 /* region and service names */
 
 /* Headers botocore never signs (auth.py SIGNED_HEADERS_BLACKLIST). */
 static const char *const sigv4_unsigned_headers[] = {
-	"connection",
-	"expect",
-	"keep-alive",
-	"proxy-authenticate",
-	"proxy-authorization",
-	"te",
-	"trailer",
-	"transfer-encoding",
-	"upgrade",
-	"user-agent",
-	"x-amzn-trace-id",
+    "connection",
+    "expect",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "user-agent",
+    "x-amzn-trace-id",
 };
 
 /* One derived signing key. The secret itself is never stored, only its hash. */
@@ -88,7 +88,7 @@ static int
 sigv4__is_unreserved(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	    c == '-' || c == '_' || c == '.' || c == '~';
+	       c == '-' || c == '_' || c == '.' || c == '~';
 }
 
 /* Python's str.isspace() for ASCII, which is what botocore's value.split() folds. */
@@ -129,9 +129,8 @@ sigv4__encode(struct buf *out, const char *s, size_t len, int keep_slash)
 
 		run = 1;
 		if (sigv4__is_unreserved(c) || (keep_slash && c == '/')) {
-			while (i + run < len &&
-			    (sigv4__is_unreserved((unsigned char)s[i + run]) ||
-				(keep_slash && s[i + run] == '/')))
+			while (i + run < len && (sigv4__is_unreserved((unsigned char)s[i + run]) ||
+			                         (keep_slash && s[i + run] == '/')))
 				run++;
 			buf_add(out, s + i, run);
 		} else {
@@ -190,7 +189,7 @@ sigv4_sha256_hex(const void *data, size_t len, char out[65])
 
 static int
 sigv4__hmac(const void *key, size_t keylen, const void *msg, size_t msglen,
-    unsigned char out[SIGV4_KEY_LEN])
+            unsigned char out[SIGV4_KEY_LEN])
 {
 	unsigned int outlen = 0;
 
@@ -203,7 +202,7 @@ sigv4__hmac(const void *key, size_t keylen, const void *msg, size_t msglen,
 /* kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
 static int
 sigv4__derive_key(const char *secret, const char *date, const char *region, const char *service,
-    unsigned char key[SIGV4_KEY_LEN])
+                  unsigned char key[SIGV4_KEY_LEN])
 {
 	size_t slen = strlen(secret);
 	char *k0 = xmalloc(slen + 5);
@@ -286,17 +285,19 @@ sigv4_key_cache_stats(const struct sigv4_key_cache *cache, struct sigv4_key_cach
 
 static int
 sigv4__slot_matches(const struct sigv4_key_slot *slot, const char *akid,
-    const unsigned char *secret_hash, const char *date, const char *region, const char *service)
+                    const unsigned char *secret_hash, const char *date, const char *region,
+                    const char *service)
 {
 	return slot->used && strcmp(slot->date, date) == 0 && strcmp(slot->region, region) == 0 &&
-	    strcmp(slot->service, service) == 0 && strcmp(slot->access_key_id, akid) == 0 &&
-	    CRYPTO_memcmp(slot->secret_hash, secret_hash, SIGV4_KEY_LEN) == 0;
+	       strcmp(slot->service, service) == 0 && strcmp(slot->access_key_id, akid) == 0 &&
+	       CRYPTO_memcmp(slot->secret_hash, secret_hash, SIGV4_KEY_LEN) == 0;
 }
 
 /* Finds or derives the signing key for the scope into key. 0 / -1. */
 static int
 sigv4__signing_key(struct sigv4_key_cache *cache, const struct sigv4_credentials *creds,
-    const char *date, const char *region, const char *service, unsigned char key[SIGV4_KEY_LEN])
+                   const char *date, const char *region, const char *service,
+                   unsigned char key[SIGV4_KEY_LEN])
 {
 	unsigned char secret_hash[SIGV4_KEY_LEN];
 	unsigned int hlen = 0;
@@ -314,7 +315,7 @@ sigv4__signing_key(struct sigv4_key_cache *cache, const struct sigv4_credentials
 		struct sigv4_key_slot *slot = &cache->slots[i];
 
 		if (sigv4__slot_matches(slot, creds->access_key_id, secret_hash, date, region,
-			service)) {
+		                        service)) {
 			slot->last_use = cache->tick;
 			memcpy(key, slot->key, SIGV4_KEY_LEN);
 			cache->stats.hits++;
@@ -473,7 +474,8 @@ sigv4__canonical_query(struct buf *out, const char *query)
 		eq = memchr(p, '=', len);
 		if (eq != NULL) {
 			pairs[np].key = sigv4__query_component(p, (size_t)(eq - p));
-			pairs[np].value = sigv4__query_component(eq + 1, len - (size_t)(eq - p) - 1);
+			pairs[np].value =
+			    sigv4__query_component(eq + 1, len - (size_t)(eq - p) - 1);
 		} else {
 			pairs[np].key = sigv4__query_component(p, len);
 			pairs[np].value = xstrdup("");
@@ -643,8 +645,8 @@ sigv4__check_only(const struct sigv4_hdrs *h, const char *only, char **cause)
 
 		if (!found) {
 			if (cause != NULL)
-				*cause = xasprintf("signed header '%.64s' is not in the request",
-				    name);
+				*cause =
+				    xasprintf("signed header '%.64s' is not in the request", name);
 			free(name);
 			return -1;
 		}
@@ -685,7 +687,7 @@ sigv4__valid_scope_name(const char *s)
 
 static int
 sigv4__check_input(const struct sigv4_credentials *creds, const struct sigv4_request *req,
-    char **cause)
+                   char **cause)
 {
 	const char *what = NULL;
 
@@ -694,7 +696,7 @@ sigv4__check_input(const struct sigv4_credentials *creds, const struct sigv4_req
 	else if (creds->secret_access_key == NULL || *creds->secret_access_key == '\0')
 		what = "no secret access key";
 	else if (strchr(creds->access_key_id, '/') != NULL ||
-	    strchr(creds->access_key_id, ',') != NULL)
+	         strchr(creds->access_key_id, ',') != NULL)
 		what = "the access key id contains '/' or ','";
 	else if (req->method == NULL || *req->method == '\0')
 		what = "no method";
@@ -719,7 +721,8 @@ sigv4__check_input(const struct sigv4_credentials *creds, const struct sigv4_req
  */
 static int
 sigv4__collect_headers(const struct sigv4_credentials *creds, const struct sigv4_request *req,
-    struct sigv4_hdrs *h, struct sigv4_result *res, const char *payload_hash, char **cause)
+                       struct sigv4_hdrs *h, struct sigv4_result *res, const char *payload_hash,
+                       char **cause)
 {
 	const char *only = req->only_signed, *amz_date = NULL;
 	struct tm tm;
@@ -736,7 +739,8 @@ sigv4__collect_headers(const struct sigv4_credentials *creds, const struct sigv4
 		lname = sigv4__lower(hd->name);
 		if (strcmp(lname, "x-amz-date") == 0 && amz_date == NULL)
 			amz_date = hd->value;
-		if (sigv4__is_unsigned_header(lname) || (only != NULL && !sigv4__in_list(only, lname))) {
+		if (sigv4__is_unsigned_header(lname) ||
+		    (only != NULL && !sigv4__in_list(only, lname))) {
 			free(lname);
 			continue;
 		}
@@ -841,7 +845,7 @@ sigv4__payload_hash(const struct sigv4_request *req, char out[65])
 
 int
 sigv4_sign(struct sigv4_key_cache *cache, const struct sigv4_credentials *creds,
-    const struct sigv4_request *req, struct sigv4_result *out, char **cause)
+           const struct sigv4_request *req, struct sigv4_result *out, char **cause)
 {
 	struct sigv4_result res;
 	struct sigv4_hdrs h = {0};
@@ -877,7 +881,7 @@ sigv4_sign(struct sigv4_key_cache *cache, const struct sigv4_credentials *creds,
 	scope_date[8] = '\0';
 	sigv4_sha256_hex(creq.data, creq.len, creq_hash);
 	buf_printf(&sts, SIGV4_ALGORITHM "\n%s\n%s/%s/%s/" SIGV4_TERMINATOR "\n%s", res.amz_date,
-	    scope_date, req->region, req->service, creq_hash);
+	           scope_date, req->region, req->service, creq_hash);
 
 	if (sigv4__signing_key(cache, creds, scope_date, req->region, req->service, key) < 0 ||
 	    sigv4__hmac(key, sizeof key, sts.data, sts.len, sig) < 0) {
@@ -887,8 +891,9 @@ sigv4_sign(struct sigv4_key_cache *cache, const struct sigv4_credentials *creds,
 	}
 	util_hex(sig, sizeof sig, res.signature);
 	res.authorization = xasprintf(SIGV4_ALGORITHM " Credential=%s/%s/%s/%s/" SIGV4_TERMINATOR
-	    ", SignedHeaders=%s, Signature=%s", creds->access_key_id, scope_date, req->region,
-	    req->service, sh.data, res.signature);
+	                                              ", SignedHeaders=%s, Signature=%s",
+	                              creds->access_key_id, scope_date, req->region, req->service,
+	                              sh.data, res.signature);
 	res.signed_headers = buf_detach(&sh);
 	if (req->flags & SIGV4_DEBUG) {
 		res.canonical_request = buf_detach(&creq);
@@ -954,8 +959,9 @@ sigv4__parse_credential(struct sigv4_authz *a, const char *v, size_t len, char *
 		if (i < len && v[i] != '/')
 			continue;
 		if (n == 5)
-			return sigv4__fail(cause, "Credential should be scoped with 5 '/'-separated "
-						  "parts: KEY/DATE/REGION/SERVICE/aws4_request.");
+			return sigv4__fail(cause,
+			                   "Credential should be scoped with 5 '/'-separated "
+			                   "parts: KEY/DATE/REGION/SERVICE/aws4_request.");
 		parts[n] = v + start;
 		lens[n] = i - start;
 		n++;
@@ -963,7 +969,7 @@ sigv4__parse_credential(struct sigv4_authz *a, const char *v, size_t len, char *
 	}
 	if (n != 5)
 		return sigv4__fail(cause, "Credential should be scoped with 5 '/'-separated "
-					  "parts: KEY/DATE/REGION/SERVICE/aws4_request.");
+		                          "parts: KEY/DATE/REGION/SERVICE/aws4_request.");
 	if (sigv4__field(a->access_key_id, sizeof a->access_key_id, parts[0], lens[0]) < 0)
 		return sigv4__fail(cause, "Credential has an empty or over-long access key id.");
 	if (lens[1] != 8 || sigv4__field(a->date, sizeof a->date, parts[1], lens[1]) < 0)
@@ -976,10 +982,9 @@ sigv4__parse_credential(struct sigv4_authz *a, const char *v, size_t len, char *
 		return sigv4__fail(cause, "Credential has an empty or over-long region.");
 	if (sigv4__field(a->service, sizeof a->service, parts[3], lens[3]) < 0)
 		return sigv4__fail(cause, "Credential has an empty or over-long service.");
-	if (lens[4] != strlen(SIGV4_TERMINATOR) ||
-	    memcmp(parts[4], SIGV4_TERMINATOR, lens[4]) != 0)
+	if (lens[4] != strlen(SIGV4_TERMINATOR) || memcmp(parts[4], SIGV4_TERMINATOR, lens[4]) != 0)
 		return sigv4__fail(cause, "Credential should be scoped with a valid terminator: "
-					  "'aws4_request'.");
+		                          "'aws4_request'.");
 	return 0;
 }
 
@@ -992,10 +997,10 @@ sigv4__parse_signed_headers(struct sigv4_authz *a, const char *v, size_t len, ch
 		unsigned char c = (unsigned char)v[i];
 
 		if (c == ';' ? (i == 0 || i + 1 == len || v[i + 1] == ';')
-			     : (c <= 0x20 || c >= 0x7f || c == ',' || c == ':' ||
-				   (c >= 'A' && c <= 'Z')))
+		             : (c <= 0x20 || c >= 0x7f || c == ',' || c == ':' ||
+		                (c >= 'A' && c <= 'Z')))
 			return sigv4__fail(cause, "SignedHeaders must be lower-case header names "
-						  "separated by ';'.");
+			                          "separated by ';'.");
 	}
 	return 0;
 }
@@ -1031,7 +1036,7 @@ sigv4_parse_authorization(const char *value, struct sigv4_authz *out, char **cau
 	if (strncmp(p, alg, sizeof alg - 1) != 0 ||
 	    (p[sizeof alg - 1] != ' ' && p[sizeof alg - 1] != '\t' && p[sizeof alg - 1] != '\0'))
 		return sigv4__fail(cause, "Authorization header must start with "
-					  "'AWS4-HMAC-SHA256 ' (only SigV4 is supported).");
+		                          "'AWS4-HMAC-SHA256 ' (only SigV4 is supported).");
 	p += sizeof alg - 1;
 	for (;;) {
 		const char *start, *eq, *end;
@@ -1052,8 +1057,8 @@ sigv4_parse_authorization(const char *value, struct sigv4_authz *out, char **cau
 		eq = memchr(start, '=', (size_t)(end - start));
 		if (eq == NULL)
 			return sigv4__fail(cause, "Authorization header has a part without '=' "
-						  "(expected Credential=, SignedHeaders=, "
-						  "Signature=).");
+			                          "(expected Credential=, SignedHeaders=, "
+			                          "Signature=).");
 		klen = (size_t)(eq - start);
 		vlen = (size_t)(end - eq - 1);
 		if (klen == 10 && memcmp(start, "Credential", 10) == 0)
@@ -1064,8 +1069,8 @@ sigv4_parse_authorization(const char *value, struct sigv4_authz *out, char **cau
 			bit = 4;
 		else
 			return sigv4__fail(cause, "Authorization header has an unknown part "
-						  "(expected Credential=, SignedHeaders=, "
-						  "Signature=).");
+			                          "(expected Credential=, SignedHeaders=, "
+			                          "Signature=).");
 		if (seen & bit)
 			return sigv4__fail(cause, "Authorization header repeats a part.");
 		seen |= bit;
@@ -1082,7 +1087,7 @@ sigv4_parse_authorization(const char *value, struct sigv4_authz *out, char **cau
 		return sigv4__fail(cause, "Authorization header requires 'Credential' parameter.");
 	if (!(seen & 2))
 		return sigv4__fail(cause, "Authorization header requires 'SignedHeaders' "
-					  "parameter.");
+		                          "parameter.");
 	if (!(seen & 4))
 		return sigv4__fail(cause, "Authorization header requires 'Signature' parameter.");
 	*out = a;
