@@ -572,13 +572,21 @@ sigv4__in_list(const char *list, const char *lname)
 	return 0;
 }
 
+/* An RFC 9110 token character, what a header name is made of. */
+static int
+sigv4__is_tchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
 static int
 sigv4__valid_header_name(const char *name)
 {
 	if (*name == '\0')
 		return 0;
 	for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
-		if (*p <= 0x20 || *p >= 0x7f || *p == ':' || *p == ';')
+		if (!sigv4__is_tchar(*p))
 			return 0;
 	}
 	return 1;
@@ -997,8 +1005,7 @@ sigv4__parse_signed_headers(struct sigv4_authz *a, const char *v, size_t len, ch
 		unsigned char c = (unsigned char)v[i];
 
 		if (c == ';' ? (i == 0 || i + 1 == len || v[i + 1] == ';')
-		             : (c <= 0x20 || c >= 0x7f || c == ',' || c == ':' ||
-		                (c >= 'A' && c <= 'Z')))
+		             : (!sigv4__is_tchar(c) || (c >= 'A' && c <= 'Z')))
 			return sigv4__fail(cause, "SignedHeaders must be lower-case header names "
 			                          "separated by ';'.");
 	}

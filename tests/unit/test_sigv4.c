@@ -742,6 +742,24 @@ test_sign_rejects_bad_input(void **state)
 	free(cause);
 	cause = NULL;
 
+	/* Names the Authorization parser would refuse must not be signed (found by fuzz_sigv4_sign). */
+	{
+		static const char *const names[] = {"hos,", "a;b", "a:b", "a b", "(x)", "x\x7f",
+		    "\xc3\xa9", "a/b", "a=b", "a\"b", "{x}", "@x", "[x]"};
+
+		for (size_t i = 0; i < NELEM(names); i++) {
+			struct sigv4_header h = {names[i], "v"};
+
+			r = req;
+			r.headers = &h;
+			r.nheaders = 1;
+			if (sigv4_sign(NULL, &creds, &r, &res, &cause) != -1)
+				fail_msg("header name '%s' signed", names[i]);
+			free(cause);
+			cause = NULL;
+		}
+	}
+
 	r = req;
 	r.headers = bad_date;
 	r.nheaders = 1;
@@ -904,6 +922,12 @@ test_parse_authorization_bad(void **state)
 	     "Signature=%s",
 		"SignedHeaders"},
 	    {"AWS4-HMAC-SHA256 Credential=K/20150830/r/s/aws4_request, SignedHeaders=host;, "
+	     "Signature=%s",
+		"SignedHeaders"},
+	    {"AWS4-HMAC-SHA256 Credential=K/20150830/r/s/aws4_request, SignedHeaders=host;a/b, "
+	     "Signature=%s",
+		"SignedHeaders"},
+	    {"AWS4-HMAC-SHA256 Credential=K/20150830/r/s/aws4_request, SignedHeaders=host;a=b, "
 	     "Signature=%s",
 		"SignedHeaders"},
 	    {"AWS4-HMAC-SHA256 Credential=K/20150830/r/s/aws4_request, SignedHeaders=host, "
