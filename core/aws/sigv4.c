@@ -825,30 +825,28 @@ sigv4__canonical_headers(struct buf *out, struct buf *signed_headers, struct sig
 	buf_addc(out, '\n');
 }
 
-/* The payload hash botocore would use: given, from x-amz-content-sha256, or computed. */
-static void
-sigv4__payload_hash(const struct sigv4_request *req, char out[65])
+/*
+ * The payload hash botocore would use: the one given; else the value of an
+ * X-Amz-Content-SHA256 header, byte for byte as sent (botocore neither trims
+ * nor checks it: UNSIGNED-PAYLOAD, streaming markers); else the body's.
+ * Caller frees the result.
+ */
+static char *
+sigv4__payload_hash(const struct sigv4_request *req)
 {
-	if (req->payload_hash != NULL && strlen(req->payload_hash) < 65) {
-		memcpy(out, req->payload_hash, strlen(req->payload_hash) + 1);
-		return;
-	}
+	char hex[65];
+
+	if (req->payload_hash != NULL)
+		return xstrdup(req->payload_hash);
 	for (size_t i = 0; i < req->nheaders; i++) {
 		const struct sigv4_header *hd = &req->headers[i];
 
 		if (hd->name != NULL && hd->value != NULL &&
-		    util_strcasecmp(hd->name, "x-amz-content-sha256") == 0) {
-			char *v = sigv4__fold_value(hd->value);
-			int ok = strlen(v) < 65;
-
-			if (ok)
-				memcpy(out, v, strlen(v) + 1);
-			free(v);
-			if (ok)
-				return;
-		}
+		    util_strcasecmp(hd->name, "x-amz-content-sha256") == 0)
+			return xstrdup(hd->value);
 	}
-	sigv4_sha256_hex(req->body_len > 0 ? req->body : "", req->body_len, out);
+	sigv4_sha256_hex(req->body_len > 0 ? req->body : "", req->body_len, hex);
+	return xstrdup(hex);
 }
 
 int
@@ -858,7 +856,7 @@ sigv4_sign(struct sigv4_key_cache *cache, const struct sigv4_credentials *creds,
 	struct sigv4_result res;
 	struct sigv4_hdrs h = {0};
 	struct buf creq, sh, sts;
-	char payload[65], creq_hash[65], scope_date[9];
+	char *payload = NULL, creq_hash[65], scope_date[9];
 	unsigned char key[SIGV4_KEY_LEN], sig[SIGV4_KEY_LEN];
 	int rc = -1;
 
@@ -869,7 +867,7 @@ sigv4_sign(struct sigv4_key_cache *cache, const struct sigv4_credentials *creds,
 	buf_init(&creq);
 	buf_init(&sh);
 	buf_init(&sts);
-	sigv4__payload_hash(req, payload);
+	payload = sigv4__payload_hash(req);
 	if (sigv4__collect_headers(creds, req, &h, &res, payload, cause) < 0)
 		goto out_free;
 
@@ -920,6 +918,7 @@ out_free:
 	buf_done_secret(&creq);
 	buf_done(&sh);
 	buf_done(&sts);
+	free(payload);
 	return rc;
 }
 
