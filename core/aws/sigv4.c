@@ -849,6 +849,20 @@ sigv4__payload_hash(const struct sigv4_request *req)
 	return xstrdup(hex);
 }
 
+/* An upper bound of the canonical request's length. */
+static size_t
+sigv4__creq_bound(const struct sigv4_request *req, const struct sigv4_hdrs *h, const char *payload)
+{
+	size_t n = strlen(req->method) + strlen(payload) + 16;
+
+	/* Encoding at most triples a byte; normalising never lengthens a path. */
+	n += 3 * (req->path != NULL ? strlen(req->path) : 0) + 1;
+	n += 3 * (req->query != NULL ? strlen(req->query) : 0) + 1;
+	for (size_t i = 0; i < h->n; i++)
+		n += 2 * strlen(h->v[i].name) + strlen(h->v[i].value) + 3;
+	return n;
+}
+
 int
 sigv4_sign(struct sigv4_key_cache *cache, const struct sigv4_credentials *creds,
            const struct sigv4_request *req, struct sigv4_result *out, char **cause)
@@ -871,6 +885,8 @@ sigv4_sign(struct sigv4_key_cache *cache, const struct sigv4_credentials *creds,
 	if (sigv4__collect_headers(creds, req, &h, &res, payload, cause) < 0)
 		goto out_free;
 
+	/* Sized once: a realloc would free a copy of the session token unwiped. */
+	buf_reserve(&creq, sigv4__creq_bound(req, &h, payload));
 	buf_adds(&creq, req->method);
 	buf_addc(&creq, '\n');
 	sigv4__canonical_uri(&creq, req->path, req->flags);
