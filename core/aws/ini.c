@@ -703,6 +703,7 @@ ini_expand_path(const char *path)
 {
 	struct buf vars, out;
 	const char *p = path;
+	char *result;
 
 	/* expandvars first, as botocore does. */
 	buf_init(&vars);
@@ -749,7 +750,9 @@ ini_expand_path(const char *path)
 	}
 	buf_adds(&out, p);
 	buf_done(&vars);
-	return buf_detach(&out);
+	result = buf_detach(&out);
+	buf_done(&out);
+	return result;
 }
 
 /* Shell-style word splitting (Python's shlex.split, POSIX mode). */
