@@ -16,19 +16,9 @@
 #include "core/util.h"
 #include "core/xmalloc.h"
 #include "tests/awsim/rnd.h"
-#include "tests/awsim/route.h"
 
 #define SKEW_MAX 300 /* seconds, as AWS */
 
-/*
- * Until core/aws/sigv4.c is merged into this branch the signer may be
- * absent; then only the key, token and clock are checked.
- */
-#pragma weak sigv4_sign
-#pragma weak sigv4_parse_authorization
-#pragma weak sigv4_key_cache_new
-#pragma weak sigv4_key_cache_free
-#pragma weak sigv4_result_done
 
 struct session {
 	char akid[32];
@@ -78,7 +68,7 @@ auth__cache(void)
 
 	pthread_once(&auth__cache_once, auth__cache_init);
 	kc = pthread_getspecific(auth__cache_key);
-	if (!kc && sigv4_key_cache_new) {
+	if (!kc) {
 		kc = sigv4_key_cache_new();
 		pthread_setspecific(auth__cache_key, kc);
 	}
@@ -348,20 +338,6 @@ auth__parse(const char *v, struct sigv4_authz *z)
 	char *cause = NULL;
 	int rc;
 
-	if (!sigv4_parse_authorization) {
-		memset(z, 0, sizeof(*z));
-		rc = route_scope(v, z->access_key_id, sizeof(z->access_key_id), z->region,
-		    sizeof(z->region), z->service, sizeof(z->service));
-		if (rc == 0) {
-			const char *d = strchr(strstr(v, "Credential=") + 11, '/');
-			const char *sh = strstr(v, "SignedHeaders=");
-			snprintf(z->date, sizeof(z->date), "%.8s", d + 1);
-			if (sh)
-				snprintf(z->signed_headers, sizeof(z->signed_headers), "%.*s",
-				    (int)strcspn(sh + 14, ", "), sh + 14);
-		}
-		return rc;
-	}
 	rc = sigv4_parse_authorization(v, z, &cause);
 	free(cause);
 	if (rc < 0)
@@ -536,8 +512,8 @@ auth_check(struct call *c)
 	rq.when = when;
 	rq.only_signed = z.signed_headers;
 	memset(&res, 0, sizeof(res));
-	if (sigv4_sign && (sigv4_sign(auth__cache(), &cr, &rq, &res, &cause) < 0 ||
-	    strlen(z.signature) != 64 || CRYPTO_memcmp(res.signature, z.signature, 64) != 0)) {
+	if (sigv4_sign(auth__cache(), &cr, &rq, &res, &cause) < 0 ||
+	    strlen(z.signature) != 64 || CRYPTO_memcmp(res.signature, z.signature, 64) != 0) {
 		auth__error(c, AE_BAD_SIG,
 		    "The request signature we calculated does not match the signature you provided. "
 		    "Check your AWS Secret Access Key and signing method. Consult the service "
@@ -546,8 +522,7 @@ auth_check(struct call *c)
 		sigv4_result_done(&res);
 		goto out;
 	}
-	if (sigv4_result_done)
-		sigv4_result_done(&res);
+	sigv4_result_done(&res);
 	memset(&c->who, 0, sizeof(c->who));
 	c->who.kind = s.kind;
 	c->who.account = s.account;
