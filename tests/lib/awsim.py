@@ -141,14 +141,16 @@ class Awsim:
             aws_secret_access_key=secret_key or self.secret_key,
             aws_session_token=token, region_name=region or self.region)
 
-    def client(self, service, region=None, creds=None, retries=1, **kw):
-        """A boto3 client for service against awsim. creds: (key, secret, token)."""
+    def client(self, service, region=None, creds=None, retries=1, validate=True, **kw):
+        """A boto3 client for service against awsim. creds: (key, secret, token).
+        validate=False turns off botocore's own parameter checks, to see awsim's."""
         from botocore.config import Config
         key = secret = token = None
         if creds:
             key, secret, token = creds
         cfg = Config(retries={"max_attempts": retries, "mode": "standard"},
-                     connect_timeout=5, read_timeout=kw.pop("read_timeout", 30))
+                     connect_timeout=5, read_timeout=kw.pop("read_timeout", 30),
+                     parameter_validation=validate)
         return self.session(key, secret, token, region).client(
             service, endpoint_url=self.endpoint, config=cfg, **kw)
 
