@@ -148,7 +148,7 @@ class Awsim:
         key = secret = token = None
         if creds:
             key, secret, token = creds
-        cfg = Config(retries={"max_attempts": retries, "mode": "standard"},
+        cfg = Config(retries={"total_max_attempts": retries, "mode": "standard"},
                      connect_timeout=5, read_timeout=kw.pop("read_timeout", 30),
                      parameter_validation=validate)
         return self.session(key, secret, token, region).client(
