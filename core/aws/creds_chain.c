@@ -320,9 +320,9 @@ chain_imds(struct chain *ch, const char *profile, const char *context)
 	struct creds_imds_params a;
 
 	memset(&a, 0, sizeof a);
-	a.client = chain_client(ch, profile, "the EC2 instance metadata service");
-	if (a.client == NULL)
+	if (chain_client(ch, profile, "the EC2 instance metadata service") == NULL)
 		return NULL;
+	a.http = aws_client_http(ch->opts->client);
 	a.endpoint = chain_get(prof, "ec2_metadata_service_endpoint");
 	a.endpoint_mode = chain_get(prof, "ec2_metadata_service_endpoint_mode");
 	a.timeout = chain_get(prof, "metadata_service_timeout");
@@ -366,7 +366,7 @@ chain_credential_source(struct chain *ch, const char *name, const struct ini_sec
 
 		if (client == NULL)
 			return -1;
-		*out = creds__container_new(client, &why);
+		*out = creds__container_new(aws_client_http(client), &why);
 		if (*out == NULL) {
 			chain_fail(ch, "profile '%s' (credential_source at %s): %s", name, where,
 			           why);
@@ -571,7 +571,7 @@ chain_machine(struct chain *ch, struct creds_provider **out)
 
 		if (client == NULL)
 			return -1;
-		*out = creds__container_new(client, &ch->cause);
+		*out = creds__container_new(aws_client_http(client), &ch->cause);
 		return *out != NULL ? 0 : -1;
 	}
 	files = chain_files(ch);

@@ -30,7 +30,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/aws/client.h"
 #include "core/aws/creds_parse.h"
 #include "core/buf.h"
 #include "core/net/http.h"
@@ -64,7 +63,7 @@ struct creds_meta_job {
 
 struct creds_meta {
 	enum meta_kind kind;
-	struct aws_client *client;
+	struct http_engine *http;
 	char *base;  /* IMDS: scheme://host[:port]; container: the full URL */
 	char *shown; /* scheme://host[:port] for messages (no path: it may be a secret) */
 	unsigned timeout_ms;
@@ -278,7 +277,7 @@ creds_meta_send(struct creds_meta_job *job)
 		req.nheaders = 1;
 	}
 	req.url = url.data;
-	job->call = http_send(aws_client_http(m->client), &req, creds_meta_cb, job, &cause);
+	job->call = http_send(m->http, &req, creds_meta_cb, job, &cause);
 	buf_done(&url);
 	if (job->call == NULL) {
 		creds_meta_fail(job, cause);
@@ -338,7 +337,7 @@ creds_meta_fetch(struct creds_provider *p)
 	m->p = p;
 	job->owner = m;
 	m->job = job;
-	uv_timer_init(http_engine_loop(aws_client_http(m->client)), &job->timer);
+	uv_timer_init(http_engine_loop(m->http), &job->timer);
 	job->timer.data = job;
 	if (m->kind == META_CONTAINER && creds_meta_container_auth(job) < 0)
 		return;
@@ -358,7 +357,7 @@ creds_meta_cancel(struct creds_provider *p)
 	creds_meta_job_end(job);
 	/* Its callback follows from the loop and frees the orphan. */
 	if (call != NULL)
-		http_cancel(aws_client_http(m->client), call);
+		http_cancel(m->http, call);
 }
 
 static void
@@ -434,17 +433,17 @@ creds_meta_allowed_host(const char *host)
 }
 
 static struct creds_meta *
-creds_meta_alloc(enum meta_kind kind, struct aws_client *client)
+creds_meta_alloc(enum meta_kind kind, struct http_engine *http)
 {
 	struct creds_meta *m = xcalloc(1, sizeof *m);
 
 	m->kind = kind;
-	m->client = client;
+	m->http = http;
 	return m;
 }
 
 struct creds_provider *
-creds__container_new(struct aws_client *client, char **cause)
+creds__container_new(struct http_engine *http, char **cause)
 {
 	const char *rel = getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
 	const char *full = getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
@@ -479,7 +478,7 @@ creds__container_new(struct aws_client *client, char **cause)
 		}
 		free(host);
 	}
-	m = creds_meta_alloc(META_CONTAINER, client);
+	m = creds_meta_alloc(META_CONTAINER, http);
 	if (rel != NULL) {
 		m->base = xasprintf("%s%s%s", CONTAINER_HOST, rel[0] == '/' ? "" : "/", rel);
 		m->shown = xstrdup(CONTAINER_HOST);
@@ -547,7 +546,7 @@ creds__imds_new(const struct creds_imds_params *a, char **cause)
 		free(shown);
 		return NULL;
 	}
-	m = creds_meta_alloc(META_IMDS, a->client);
+	m = creds_meta_alloc(META_IMDS, a->http);
 	m->base = xstrdup(endpoint);
 	while (m->base[0] != '\0' && m->base[strlen(m->base) - 1] == '/')
 		m->base[strlen(m->base) - 1] = '\0';

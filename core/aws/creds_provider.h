@@ -76,6 +76,7 @@ struct creds_provider *creds__process_new(uv_loop_t *loop, const char *command, 
                                           unsigned timeout_ms, char **cause);
 
 struct aws_client;
+struct http_engine;
 
 /* What an AssumeRole provider needs (creds_sts.c). Strings are copied. */
 struct creds_assume_role_params {
@@ -120,13 +121,14 @@ char *creds__sso_cache_key(const char *start_url, const char *session);
 
 /*
  * Container credentials from the environment (AWS_CONTAINER_CREDENTIALS_*),
- * or NULL with *cause when unset or when FULL_URI breaks the host rule.
+ * fetched through http (borrowed; must outlive the provider), or NULL with
+ * *cause when unset or when FULL_URI breaks the host rule.
  */
-struct creds_provider *creds__container_new(struct aws_client *client, char **cause);
+struct creds_provider *creds__container_new(struct http_engine *http, char **cause);
 
 /* What the IMDS provider needs; the environment wins over the profile's values. */
 struct creds_imds_params {
-	struct aws_client *client;
+	struct http_engine *http;  /* borrowed; must outlive the provider */
 	const char *endpoint;      /* the profile's ec2_metadata_service_endpoint, or NULL */
 	const char *endpoint_mode; /* ec2_metadata_service_endpoint_mode: "IPv4" / "IPv6" */
 	const char *timeout;       /* metadata_service_timeout (seconds) */
