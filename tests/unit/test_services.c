@@ -55,7 +55,12 @@ read_file(const char *rel)
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		buf_add(&b, chunk, n);
 	fclose(f);
-	return buf_detach(&b);
+	{
+		char *text = buf_detach(&b);
+
+		buf_done(&b);
+		return text;
+	}
 }
 
 static cJSON *
