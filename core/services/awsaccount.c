@@ -10,12 +10,12 @@
 #include "core/xmalloc.h"
 
 static const char *const awsaccount_status_names[AWSACCOUNT_REGION__COUNT] = {
-	[AWSACCOUNT_REGION_UNKNOWN] = NULL,
-	[AWSACCOUNT_REGION_ENABLED] = "ENABLED",
-	[AWSACCOUNT_REGION_ENABLING] = "ENABLING",
-	[AWSACCOUNT_REGION_DISABLING] = "DISABLING",
-	[AWSACCOUNT_REGION_DISABLED] = "DISABLED",
-	[AWSACCOUNT_REGION_ENABLED_BY_DEFAULT] = "ENABLED_BY_DEFAULT",
+    [AWSACCOUNT_REGION_UNKNOWN] = NULL,
+    [AWSACCOUNT_REGION_ENABLED] = "ENABLED",
+    [AWSACCOUNT_REGION_ENABLING] = "ENABLING",
+    [AWSACCOUNT_REGION_DISABLING] = "DISABLING",
+    [AWSACCOUNT_REGION_DISABLED] = "DISABLED",
+    [AWSACCOUNT_REGION_ENABLED_BY_DEFAULT] = "ENABLED_BY_DEFAULT",
 };
 
 const char *
@@ -28,16 +28,18 @@ awsaccount_region_status_name(enum awsaccount_region_status st)
 
 int
 awsaccount_list_regions_request(struct ops_request *out, const char *account_id,
-    unsigned status_filter, int max_results, const char *next_token, char **cause)
+                                unsigned status_filter, int max_results, const char *next_token,
+                                char **cause)
 {
 	struct ops_request r;
 	struct svc_body b;
 
 	svc_request_init(&r, OPS_ACCOUNT_LIST_REGIONS);
 	r.path = xstrdup(r.op->uri);
-	if ((account_id != NULL && svc_arg_account(r.op->name, "AccountId", account_id, cause) < 0) ||
+	if ((account_id != NULL &&
+	     svc_arg_account(r.op->name, "AccountId", account_id, cause) < 0) ||
 	    (max_results != 0 && svc_arg_range(r.op->name, "MaxResults", max_results, 1,
-				     AWSACCOUNT_MAX_RESULTS, cause) < 0))
+	                                       AWSACCOUNT_MAX_RESULTS, cause) < 0))
 		goto out_free_request;
 	/* Valid bits: every status but UNKNOWN. */
 	if ((status_filter & ~(((1u << AWSACCOUNT_REGION__COUNT) - 1u) & ~1u)) != 0) {
@@ -84,7 +86,7 @@ awsaccount_list_regions_result_done(struct awsaccount_list_regions_result *r)
 
 int
 awsaccount_list_regions_decode(const cJSON *root, struct awsaccount_list_regions_result *out,
-    char **cause)
+                               char **cause)
 {
 	struct awsaccount_list_regions_result r = {0};
 	struct svc_dec d;
@@ -106,7 +108,7 @@ awsaccount_list_regions_decode(const cJSON *root, struct awsaccount_list_regions
 		if (svc_item_obj(&d, e, w) < 0 ||
 		    svc_ident(&d, e, w, "RegionName", SVC_REQUIRED, 50, &r.regions[i].name) < 0 ||
 		    svc_enum(&d, e, w, "RegionOptStatus", 0, awsaccount_status_names,
-			AWSACCOUNT_REGION__COUNT, AWSACCOUNT_REGION_UNKNOWN, &st) < 0)
+		             AWSACCOUNT_REGION__COUNT, AWSACCOUNT_REGION_UNKNOWN, &st) < 0)
 			goto out_fail;
 		r.regions[i].status = (enum awsaccount_region_status)st;
 	}

@@ -10,8 +10,8 @@
 #include "core/xmalloc.h"
 
 int
-budgets_describe_budgets_request(struct ops_request *out, const char *account_id,
-    int max_results, const char *next_token, char **cause)
+budgets_describe_budgets_request(struct ops_request *out, const char *account_id, int max_results,
+                                 const char *next_token, char **cause)
 {
 	struct ops_request r;
 	struct svc_body b;
@@ -19,7 +19,7 @@ budgets_describe_budgets_request(struct ops_request *out, const char *account_id
 	svc_request_init(&r, OPS_BUDGETS_DESCRIBE_BUDGETS);
 	if (svc_arg_account(r.op->name, "AccountId", account_id, cause) < 0 ||
 	    (max_results != 0 &&
-		svc_arg_range(r.op->name, "MaxResults", max_results, 1, 1000, cause) < 0)) {
+	     svc_arg_range(r.op->name, "MaxResults", max_results, 1, 1000, cause) < 0)) {
 		ops_request_done(&r);
 		return -1;
 	}
@@ -38,7 +38,7 @@ budgets_describe_budgets_request(struct ops_request *out, const char *account_id
 /* obj.key: a Spend {Amount (decimal string), Unit}. */
 static int
 budgets__spend(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    struct budgets_spend *out)
+               struct budgets_spend *out)
 {
 	const cJSON *s = NULL;
 	char w[128];
@@ -70,7 +70,7 @@ budgets__budget(struct svc_dec *d, const cJSON *e, const char *w, struct budgets
 	    budgets__spend(d, e, w, "BudgetLimit", &x->limit) < 0 ||
 	    svc_obj(d, e, w, "CalculatedSpend", 0, &calc) < 0 ||
 	    (calc != NULL && (budgets__spend(d, calc, wc, "ActualSpend", &x->actual) < 0 ||
-				 budgets__spend(d, calc, wc, "ForecastedSpend", &x->forecast) < 0)) ||
+	                      budgets__spend(d, calc, wc, "ForecastedSpend", &x->forecast) < 0)) ||
 	    svc_obj(d, e, w, "TimePeriod", 0, &period) < 0 ||
 	    svc_time(d, period, wp, "Start", 0, &x->start) < 0 ||
 	    svc_time(d, period, wp, "End", 0, &x->end) < 0 ||
@@ -81,7 +81,7 @@ budgets__budget(struct svc_dec *d, const cJSON *e, const char *w, struct budgets
 
 int
 budgets_describe_budgets_decode(const cJSON *root, struct budgets_describe_budgets_result *out,
-    char **cause)
+                                char **cause)
 {
 	struct budgets_describe_budgets_result r = {0};
 	struct svc_dec d;

@@ -61,7 +61,7 @@ ce__date(const char *s, double *t)
 
 int
 ce_get_cost_and_usage_request(struct ops_request *out, const char *start, const char *end,
-    const char *next_token, char **cause)
+                              const char *next_token, char **cause)
 {
 	struct ops_request r;
 	struct svc_body b;
@@ -72,7 +72,7 @@ ce_get_cost_and_usage_request(struct ops_request *out, const char *start, const 
 	if (ce__date(start, &ts) < 0 || ce__date(end, &te) < 0 || ts >= te) {
 		if (cause != NULL)
 			*cause = xstrdup("GetCostAndUsage: TimePeriod must be two dates "
-					 "YYYY-MM-DD, Start before End");
+			                 "YYYY-MM-DD, Start before End");
 		ops_request_done(&r);
 		return -1;
 	}
@@ -133,7 +133,8 @@ ce__key_order(struct svc_dec *d, const cJSON *root, int *acct, int *region)
 			*region = i;
 	}
 	if (*acct < 0 || *region < 0)
-		return svc_fail(d, "", "GroupDefinitions", "not grouped by LINKED_ACCOUNT and REGION");
+		return svc_fail(d, "", "GroupDefinitions",
+		                "not grouped by LINKED_ACCOUNT and REGION");
 	return 0;
 }
 
@@ -153,8 +154,7 @@ ce__key(struct svc_dec *d, const cJSON *keys, const char *w, int i, char **out)
 }
 
 static int
-ce__group(struct svc_dec *d, const cJSON *g, const char *w, int acct, int region,
-    struct ce_cost *c)
+ce__group(struct svc_dec *d, const cJSON *g, const char *w, int acct, int region, struct ce_cost *c)
 {
 	const cJSON *keys = NULL, *metrics = NULL, *m = NULL;
 	size_t nkeys = 0;
@@ -187,7 +187,7 @@ ce__rows_free(struct ce_cost *rows, size_t n)
 
 int
 ce_get_cost_and_usage_decode(const cJSON *root, struct ce_get_cost_and_usage_result *out,
-    char **cause)
+                             char **cause)
 {
 	struct ce_get_cost_and_usage_result r = {0};
 	struct svc_dec d;

@@ -13,17 +13,17 @@
 #define CONFIGSERVICE_COUNT_MAX UINT32_MAX
 
 static const char *const configservice_compliance_names[CONFIGSERVICE__COUNT] = {
-	[CONFIGSERVICE_UNKNOWN] = NULL,
-	[CONFIGSERVICE_COMPLIANT] = "COMPLIANT",
-	[CONFIGSERVICE_NON_COMPLIANT] = "NON_COMPLIANT",
-	[CONFIGSERVICE_NOT_APPLICABLE] = "NOT_APPLICABLE",
-	[CONFIGSERVICE_INSUFFICIENT_DATA] = "INSUFFICIENT_DATA",
+    [CONFIGSERVICE_UNKNOWN] = NULL,
+    [CONFIGSERVICE_COMPLIANT] = "COMPLIANT",
+    [CONFIGSERVICE_NON_COMPLIANT] = "NON_COMPLIANT",
+    [CONFIGSERVICE_NOT_APPLICABLE] = "NOT_APPLICABLE",
+    [CONFIGSERVICE_INSUFFICIENT_DATA] = "INSUFFICIENT_DATA",
 };
 
 static const char *const configservice_group_names[CONFIGSERVICE_GROUP__COUNT] = {
-	[CONFIGSERVICE_GROUP_NONE] = NULL,
-	[CONFIGSERVICE_GROUP_ACCOUNT_ID] = "ACCOUNT_ID",
-	[CONFIGSERVICE_GROUP_AWS_REGION] = "AWS_REGION",
+    [CONFIGSERVICE_GROUP_NONE] = NULL,
+    [CONFIGSERVICE_GROUP_ACCOUNT_ID] = "ACCOUNT_ID",
+    [CONFIGSERVICE_GROUP_AWS_REGION] = "AWS_REGION",
 };
 
 const char *
@@ -38,7 +38,7 @@ configservice_compliance_name(enum configservice_compliance c)
 
 static int
 configservice__names_arg(const char *op, const char *what, const char *const *v, size_t n,
-    size_t max, char **cause)
+                         size_t max, char **cause)
 {
 	if (n > max) {
 		if (cause != NULL)
@@ -55,7 +55,7 @@ configservice__names_arg(const char *op, const char *what, const char *const *v,
 /* A capped count object at obj.key: {CappedCount, CapExceeded}. */
 static int
 configservice__count(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    struct configservice_count *out)
+                     struct configservice_count *out)
 {
 	const cJSON *c = NULL;
 	uint64_t n = 0;
@@ -83,10 +83,11 @@ configservice__count(struct svc_dec *d, const cJSON *obj, const char *where, con
 
 static int
 configservice__summary(struct svc_dec *d, const cJSON *s, const char *where,
-    struct configservice_summary *out)
+                       struct configservice_summary *out)
 {
 	if (configservice__count(d, s, where, "CompliantResourceCount", &out->compliant) < 0 ||
-	    configservice__count(d, s, where, "NonCompliantResourceCount", &out->noncompliant) < 0 ||
+	    configservice__count(d, s, where, "NonCompliantResourceCount", &out->noncompliant) <
+	        0 ||
 	    svc_time(d, s, where, "ComplianceSummaryTimestamp", 0, &out->timestamp) < 0)
 		return -1;
 	return 0;
@@ -95,7 +96,7 @@ configservice__summary(struct svc_dec *d, const cJSON *s, const char *where,
 /* obj.Compliance: {ComplianceType, ComplianceContributorCount}. */
 static int
 configservice__compliance(struct svc_dec *d, const cJSON *obj, const char *where,
-    enum configservice_compliance *type, struct configservice_count *count)
+                          enum configservice_compliance *type, struct configservice_count *count)
 {
 	const cJSON *c = NULL;
 	int t = CONFIGSERVICE_UNKNOWN;
@@ -107,7 +108,7 @@ configservice__compliance(struct svc_dec *d, const cJSON *obj, const char *where
 		return 0;
 	svc_where_key(w, sizeof w, where, "Compliance");
 	if (svc_enum(d, c, w, "ComplianceType", 0, configservice_compliance_names,
-		CONFIGSERVICE__COUNT, CONFIGSERVICE_UNKNOWN, &t) < 0 ||
+	             CONFIGSERVICE__COUNT, CONFIGSERVICE_UNKNOWN, &t) < 0 ||
 	    configservice__count(d, c, w, "ComplianceContributorCount", count) < 0)
 		return -1;
 	*type = (enum configservice_compliance)t;
@@ -117,8 +118,7 @@ configservice__compliance(struct svc_dec *d, const cJSON *obj, const char *where
 /* ---- GetComplianceSummaryByConfigRule ---- */
 
 int
-configservice_get_compliance_summary_by_config_rule_request(struct ops_request *out,
-    char **cause)
+configservice_get_compliance_summary_by_config_rule_request(struct ops_request *out, char **cause)
 {
 	struct ops_request r;
 	struct svc_body b;
@@ -132,8 +132,9 @@ configservice_get_compliance_summary_by_config_rule_request(struct ops_request *
 }
 
 int
-configservice_get_compliance_summary_by_config_rule_decode(const cJSON *root,
-    struct configservice_get_compliance_summary_by_config_rule_result *out, char **cause)
+configservice_get_compliance_summary_by_config_rule_decode(
+    const cJSON *root, struct configservice_get_compliance_summary_by_config_rule_result *out,
+    char **cause)
 {
 	struct configservice_get_compliance_summary_by_config_rule_result r = {0};
 	struct svc_dec d;
@@ -163,24 +164,26 @@ configservice_get_compliance_summary_by_config_rule_result_done(
 
 int
 configservice_describe_compliance_by_config_rule_request(struct ops_request *out,
-    const char *const *rule_names, size_t nrule_names, unsigned compliance_filter,
-    const char *next_token, char **cause)
+                                                         const char *const *rule_names,
+                                                         size_t nrule_names,
+                                                         unsigned compliance_filter,
+                                                         const char *next_token, char **cause)
 {
 	struct ops_request r;
 	struct svc_body b;
 	const unsigned allowed = CONFIGSERVICE_BIT(CONFIGSERVICE_COMPLIANT) |
-				 CONFIGSERVICE_BIT(CONFIGSERVICE_NON_COMPLIANT) |
-				 CONFIGSERVICE_BIT(CONFIGSERVICE_INSUFFICIENT_DATA);
+	                         CONFIGSERVICE_BIT(CONFIGSERVICE_NON_COMPLIANT) |
+	                         CONFIGSERVICE_BIT(CONFIGSERVICE_INSUFFICIENT_DATA);
 
 	svc_request_init(&r, OPS_CONFIG_DESCRIBE_COMPLIANCE_BY_CONFIG_RULE);
 	if (configservice__names_arg(r.op->name, "ConfigRuleNames", rule_names, nrule_names, 25,
-		cause) < 0)
+	                             cause) < 0)
 		goto out_free_request;
 	if ((compliance_filter & ~allowed) != 0) {
 		if (cause != NULL)
 			*cause = xasprintf("%s: ComplianceTypes may hold only COMPLIANT, "
-					   "NON_COMPLIANT and INSUFFICIENT_DATA",
-			    r.op->name);
+			                   "NON_COMPLIANT and INSUFFICIENT_DATA",
+			                   r.op->name);
 		goto out_free_request;
 	}
 	svc_body_init(&b);
@@ -190,8 +193,9 @@ configservice_describe_compliance_by_config_rule_request(struct ops_request *out
 		cJSON *arr = svc_body_arr(&b, b.root, "ComplianceTypes");
 
 		/* The order botocore's users write: the interesting type first. */
-		static const enum configservice_compliance order[] = {CONFIGSERVICE_NON_COMPLIANT,
-		    CONFIGSERVICE_COMPLIANT, CONFIGSERVICE_INSUFFICIENT_DATA};
+		static const enum configservice_compliance order[] = {
+		    CONFIGSERVICE_NON_COMPLIANT, CONFIGSERVICE_COMPLIANT,
+		    CONFIGSERVICE_INSUFFICIENT_DATA};
 		for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
 			if (compliance_filter & CONFIGSERVICE_BIT(order[i]))
 				svc_body_arr_str(&b, arr, configservice_compliance_names[order[i]]);
@@ -223,8 +227,9 @@ configservice_describe_compliance_by_config_rule_result_done(
 }
 
 int
-configservice_describe_compliance_by_config_rule_decode(const cJSON *root,
-    struct configservice_describe_compliance_by_config_rule_result *out, char **cause)
+configservice_describe_compliance_by_config_rule_decode(
+    const cJSON *root, struct configservice_describe_compliance_by_config_rule_result *out,
+    char **cause)
 {
 	struct configservice_describe_compliance_by_config_rule_result r = {0};
 	struct svc_dec d;
@@ -234,7 +239,8 @@ configservice_describe_compliance_by_config_rule_decode(const cJSON *root,
 
 	svc_dec_init(&d, "DescribeComplianceByConfigRule", cause);
 	if (svc_root(&d, root) < 0 ||
-	    svc_arr(&d, root, "", "ComplianceByConfigRules", 0, SVC_MAX_ITEMS, &arr, &r.nrules) < 0 ||
+	    svc_arr(&d, root, "", "ComplianceByConfigRules", 0, SVC_MAX_ITEMS, &arr, &r.nrules) <
+	        0 ||
 	    svc_token(&d, root, "NextToken", &r.next_token) < 0)
 		goto out_fail;
 	if (r.nrules > 0)
@@ -244,7 +250,8 @@ configservice_describe_compliance_by_config_rule_decode(const cJSON *root,
 
 		svc_where(w, sizeof w, "", "ComplianceByConfigRules", i);
 		if (svc_item_obj(&d, e, w) < 0 ||
-		    svc_dup(&d, e, w, "ConfigRuleName", SVC_REQUIRED | SVC_NONEMPTY, &rc->name) < 0 ||
+		    svc_dup(&d, e, w, "ConfigRuleName", SVC_REQUIRED | SVC_NONEMPTY, &rc->name) <
+		        0 ||
 		    configservice__compliance(&d, e, w, &rc->compliance, &rc->count) < 0)
 			goto out_fail;
 	}
@@ -259,15 +266,16 @@ out_fail:
 /* ---- DescribeConfigRules ---- */
 
 int
-configservice_describe_config_rules_request(struct ops_request *out,
-    const char *const *rule_names, size_t nrule_names, const char *next_token, char **cause)
+configservice_describe_config_rules_request(struct ops_request *out, const char *const *rule_names,
+                                            size_t nrule_names, const char *next_token,
+                                            char **cause)
 {
 	struct ops_request r;
 	struct svc_body b;
 
 	svc_request_init(&r, OPS_CONFIG_DESCRIBE_CONFIG_RULES);
 	if (configservice__names_arg(r.op->name, "ConfigRuleNames", rule_names, nrule_names, 25,
-		cause) < 0) {
+	                             cause) < 0) {
 		ops_request_done(&r);
 		return -1;
 	}
@@ -306,7 +314,8 @@ configservice_describe_config_rules_result_done(
 
 int
 configservice_describe_config_rules_decode(const cJSON *root,
-    struct configservice_describe_config_rules_result *out, char **cause)
+                                           struct configservice_describe_config_rules_result *out,
+                                           char **cause)
 {
 	struct configservice_describe_config_rules_result r = {0};
 	struct svc_dec d;
@@ -328,7 +337,8 @@ configservice_describe_config_rules_decode(const cJSON *root,
 		svc_where(w, sizeof w, "", "ConfigRules", i);
 		svc_where_key(ws, sizeof ws, w, "Source");
 		if (svc_item_obj(&d, e, w) < 0 ||
-		    svc_dup(&d, e, w, "ConfigRuleName", SVC_REQUIRED | SVC_NONEMPTY, &x->name) < 0 ||
+		    svc_dup(&d, e, w, "ConfigRuleName", SVC_REQUIRED | SVC_NONEMPTY, &x->name) <
+		        0 ||
 		    svc_dup(&d, e, w, "ConfigRuleArn", 0, &x->arn) < 0 ||
 		    svc_dup(&d, e, w, "ConfigRuleId", 0, &x->id) < 0 ||
 		    svc_dup(&d, e, w, "Description", 0, &x->description) < 0 ||
@@ -350,14 +360,16 @@ out_fail:
 
 int
 configservice_describe_configuration_aggregators_request(struct ops_request *out,
-    const char *const *names, size_t nnames, int limit, const char *next_token, char **cause)
+                                                         const char *const *names, size_t nnames,
+                                                         int limit, const char *next_token,
+                                                         char **cause)
 {
 	struct ops_request r;
 	struct svc_body b;
 
 	svc_request_init(&r, OPS_CONFIG_DESCRIBE_CONFIGURATION_AGGREGATORS);
-	if (configservice__names_arg(r.op->name, "ConfigurationAggregatorNames", names, nnames,
-		10, cause) < 0 ||
+	if (configservice__names_arg(r.op->name, "ConfigurationAggregatorNames", names, nnames, 10,
+	                             cause) < 0 ||
 	    (limit != 0 && svc_arg_range(r.op->name, "Limit", limit, 1, 100, cause) < 0)) {
 		ops_request_done(&r);
 		return -1;
@@ -396,7 +408,7 @@ configservice_describe_configuration_aggregators_result_done(
 
 static int
 configservice__aggregator(struct svc_dec *d, const cJSON *e, const char *w,
-    struct configservice_aggregator *a)
+                          struct configservice_aggregator *a)
 {
 	const cJSON *org = NULL, *regions = NULL, *accts = NULL, *x;
 	char wo[96], wr[128];
@@ -404,11 +416,11 @@ configservice__aggregator(struct svc_dec *d, const cJSON *e, const char *w,
 
 	svc_where_key(wo, sizeof wo, w, "OrganizationAggregationSource");
 	if (svc_item_obj(d, e, w) < 0 ||
-	    svc_dup(d, e, w, "ConfigurationAggregatorName", SVC_REQUIRED | SVC_NONEMPTY,
-		&a->name) < 0 ||
+	    svc_dup(d, e, w, "ConfigurationAggregatorName", SVC_REQUIRED | SVC_NONEMPTY, &a->name) <
+	        0 ||
 	    svc_dup(d, e, w, "ConfigurationAggregatorArn", 0, &a->arn) < 0 ||
 	    svc_arr(d, e, w, "AccountAggregationSources", 0, SVC_MAX_ITEMS, &accts,
-		&a->naccount_sources) < 0 ||
+	            &a->naccount_sources) < 0 ||
 	    svc_obj(d, e, w, "OrganizationAggregationSource", 0, &org) < 0)
 		return -1;
 	if (org == NULL)
@@ -429,8 +441,9 @@ configservice__aggregator(struct svc_dec *d, const cJSON *e, const char *w,
 }
 
 int
-configservice_describe_configuration_aggregators_decode(const cJSON *root,
-    struct configservice_describe_configuration_aggregators_result *out, char **cause)
+configservice_describe_configuration_aggregators_decode(
+    const cJSON *root, struct configservice_describe_configuration_aggregators_result *out,
+    char **cause)
 {
 	struct configservice_describe_configuration_aggregators_result r = {0};
 	struct svc_dec d;
@@ -441,7 +454,7 @@ configservice_describe_configuration_aggregators_decode(const cJSON *root,
 	svc_dec_init(&d, "DescribeConfigurationAggregators", cause);
 	if (svc_root(&d, root) < 0 ||
 	    svc_arr(&d, root, "", "ConfigurationAggregators", 0, SVC_MAX_ITEMS, &arr,
-		&r.naggregators) < 0 ||
+	            &r.naggregators) < 0 ||
 	    svc_token(&d, root, "NextToken", &r.next_token) < 0)
 		goto out_fail;
 	if (r.naggregators > 0)
@@ -462,9 +475,10 @@ out_fail:
 /* ---- DescribeAggregateComplianceByConfigRules ---- */
 
 int
-configservice_describe_aggregate_compliance_by_config_rules_request(struct ops_request *out,
-    const char *aggregator, const struct configservice_aggregate_filter *filter, int limit,
-    const char *next_token, char **cause)
+configservice_describe_aggregate_compliance_by_config_rules_request(
+    struct ops_request *out, const char *aggregator,
+    const struct configservice_aggregate_filter *filter, int limit, const char *next_token,
+    char **cause)
 {
 	struct ops_request r;
 	struct svc_body b;
@@ -474,28 +488,29 @@ configservice_describe_aggregate_compliance_by_config_rules_request(struct ops_r
 	if (svc_arg_str(r.op->name, "ConfigurationAggregatorName", aggregator, cause) < 0 ||
 	    (limit != 0 && svc_arg_range(r.op->name, "Limit", limit, 1, 1000, cause) < 0) ||
 	    (filter != NULL && filter->account_id != NULL &&
-		svc_arg_account(r.op->name, "Filters.AccountId", filter->account_id, cause) < 0))
+	     svc_arg_account(r.op->name, "Filters.AccountId", filter->account_id, cause) < 0))
 		goto out_free_request;
 	if (filter != NULL && filter->compliance != CONFIGSERVICE_UNKNOWN &&
 	    filter->compliance != CONFIGSERVICE_COMPLIANT &&
 	    filter->compliance != CONFIGSERVICE_NON_COMPLIANT) {
 		if (cause != NULL)
 			*cause = xasprintf("%s: Filters.ComplianceType must be COMPLIANT or "
-					   "NON_COMPLIANT",
-			    r.op->name);
+			                   "NON_COMPLIANT",
+			                   r.op->name);
 		goto out_free_request;
 	}
 	svc_body_init(&b);
 	svc_body_str(&b, b.root, "ConfigurationAggregatorName", aggregator);
-	if (filter != NULL && (filter->rule_name != NULL || filter->account_id != NULL ||
-				  filter->region != NULL || filter->compliance != CONFIGSERVICE_UNKNOWN))
+	if (filter != NULL &&
+	    (filter->rule_name != NULL || filter->account_id != NULL || filter->region != NULL ||
+	     filter->compliance != CONFIGSERVICE_UNKNOWN))
 		f = svc_body_obj(&b, b.root, "Filters");
 	if (f != NULL) {
 		if (filter->rule_name != NULL)
 			svc_body_str(&b, f, "ConfigRuleName", filter->rule_name);
 		if (filter->compliance != CONFIGSERVICE_UNKNOWN)
 			svc_body_str(&b, f, "ComplianceType",
-			    configservice_compliance_names[filter->compliance]);
+			             configservice_compliance_names[filter->compliance]);
 		if (filter->account_id != NULL)
 			svc_body_str(&b, f, "AccountId", filter->account_id);
 		if (filter->region != NULL)
@@ -531,7 +546,8 @@ configservice_describe_aggregate_compliance_by_config_rules_result_done(
 }
 
 int
-configservice_describe_aggregate_compliance_by_config_rules_decode(const cJSON *root,
+configservice_describe_aggregate_compliance_by_config_rules_decode(
+    const cJSON *root,
     struct configservice_describe_aggregate_compliance_by_config_rules_result *out, char **cause)
 {
 	struct configservice_describe_aggregate_compliance_by_config_rules_result r = {0};
@@ -543,7 +559,7 @@ configservice_describe_aggregate_compliance_by_config_rules_decode(const cJSON *
 	svc_dec_init(&d, "DescribeAggregateComplianceByConfigRules", cause);
 	if (svc_root(&d, root) < 0 ||
 	    svc_arr(&d, root, "", "AggregateComplianceByConfigRules", 0, SVC_MAX_ITEMS, &arr,
-		&r.nrows) < 0 ||
+	            &r.nrows) < 0 ||
 	    svc_token(&d, root, "NextToken", &r.next_token) < 0)
 		goto out_fail;
 	if (r.nrows > 0)
@@ -554,7 +570,7 @@ configservice_describe_aggregate_compliance_by_config_rules_decode(const cJSON *
 		svc_where(w, sizeof w, "", "AggregateComplianceByConfigRules", i);
 		if (svc_item_obj(&d, e, w) < 0 ||
 		    svc_dup(&d, e, w, "ConfigRuleName", SVC_REQUIRED | SVC_NONEMPTY,
-			&x->rule_name) < 0 ||
+		            &x->rule_name) < 0 ||
 		    configservice__compliance(&d, e, w, &x->compliance, &x->count) < 0 ||
 		    svc_account(&d, e, w, "AccountId", SVC_REQUIRED, x->account_id) < 0 ||
 		    svc_ident(&d, e, w, "AwsRegion", SVC_REQUIRED, 64, &x->region) < 0)
@@ -571,9 +587,10 @@ out_fail:
 /* ---- GetAggregateConfigRuleComplianceSummary ---- */
 
 int
-configservice_get_aggregate_config_rule_compliance_summary_request(struct ops_request *out,
-    const char *aggregator, enum configservice_group_by group_by, const char *filter_account,
-    const char *filter_region, int limit, const char *next_token, char **cause)
+configservice_get_aggregate_config_rule_compliance_summary_request(
+    struct ops_request *out, const char *aggregator, enum configservice_group_by group_by,
+    const char *filter_account, const char *filter_region, int limit, const char *next_token,
+    char **cause)
 {
 	struct ops_request r;
 	struct svc_body b;
@@ -582,9 +599,9 @@ configservice_get_aggregate_config_rule_compliance_summary_request(struct ops_re
 	if (svc_arg_str(r.op->name, "ConfigurationAggregatorName", aggregator, cause) < 0 ||
 	    (limit != 0 && svc_arg_range(r.op->name, "Limit", limit, 1, 1000, cause) < 0) ||
 	    (filter_account != NULL &&
-		svc_arg_account(r.op->name, "Filters.AccountId", filter_account, cause) < 0) ||
+	     svc_arg_account(r.op->name, "Filters.AccountId", filter_account, cause) < 0) ||
 	    svc_arg_range(r.op->name, "GroupByKey", group_by, 0, CONFIGSERVICE_GROUP__COUNT - 1,
-		cause) < 0) {
+	                  cause) < 0) {
 		ops_request_done(&r);
 		return -1;
 	}
@@ -624,7 +641,8 @@ configservice_get_aggregate_config_rule_compliance_summary_result_done(
 }
 
 int
-configservice_get_aggregate_config_rule_compliance_summary_decode(const cJSON *root,
+configservice_get_aggregate_config_rule_compliance_summary_decode(
+    const cJSON *root,
     struct configservice_get_aggregate_config_rule_compliance_summary_result *out, char **cause)
 {
 	struct configservice_get_aggregate_config_rule_compliance_summary_result r = {0};
@@ -637,9 +655,9 @@ configservice_get_aggregate_config_rule_compliance_summary_decode(const cJSON *r
 	svc_dec_init(&d, "GetAggregateConfigRuleComplianceSummary", cause);
 	if (svc_root(&d, root) < 0 ||
 	    svc_enum(&d, root, "", "GroupByKey", 0, configservice_group_names,
-		CONFIGSERVICE_GROUP__COUNT, CONFIGSERVICE_GROUP_NONE, &by) < 0 ||
-	    svc_arr(&d, root, "", "AggregateComplianceCounts", 0, SVC_MAX_ITEMS, &arr,
-		&r.ngroups) < 0 ||
+	             CONFIGSERVICE_GROUP__COUNT, CONFIGSERVICE_GROUP_NONE, &by) < 0 ||
+	    svc_arr(&d, root, "", "AggregateComplianceCounts", 0, SVC_MAX_ITEMS, &arr, &r.ngroups) <
+	        0 ||
 	    svc_token(&d, root, "NextToken", &r.next_token) < 0)
 		goto out_fail;
 	r.group_by = (enum configservice_group_by)by;
@@ -651,8 +669,8 @@ configservice_get_aggregate_config_rule_compliance_summary_decode(const cJSON *r
 		svc_where(w, sizeof w, "", "AggregateComplianceCounts", i);
 		svc_where_key(ws, sizeof ws, w, "ComplianceSummary");
 		if (svc_item_obj(&d, e, w) < 0 ||
-		    svc_dup(&d, e, w, "GroupName", SVC_REQUIRED | SVC_NONEMPTY,
-			&r.groups[i].name) < 0 ||
+		    svc_dup(&d, e, w, "GroupName", SVC_REQUIRED | SVC_NONEMPTY, &r.groups[i].name) <
+		        0 ||
 		    svc_obj(&d, e, w, "ComplianceSummary", 0, &s) < 0 ||
 		    (s != NULL && configservice__summary(&d, s, ws, &r.groups[i].summary) < 0))
 			goto out_fail;

@@ -13,7 +13,7 @@
 #include "core/xmalloc.h"
 
 #define GD_SEVERITY_MAX 10.0
-#define GD_COUNT_MAX UINT32_MAX
+#define GD_COUNT_MAX    UINT32_MAX
 
 enum guardduty_band
 guardduty_band_of(double severity)
@@ -31,10 +31,10 @@ int
 guardduty_band_bounds(enum guardduty_band band, int *min, int *below)
 {
 	static const int bounds[GUARDDUTY__BANDS][2] = {
-		[GUARDDUTY_LOW] = {-1, 4},
-		[GUARDDUTY_MEDIUM] = {4, 7},
-		[GUARDDUTY_HIGH] = {7, 9},
-		[GUARDDUTY_CRITICAL] = {9, -1},
+	    [GUARDDUTY_LOW] = {-1, 4},
+	    [GUARDDUTY_MEDIUM] = {4, 7},
+	    [GUARDDUTY_HIGH] = {7, 9},
+	    [GUARDDUTY_CRITICAL] = {9, -1},
 	};
 
 	if ((unsigned)band >= GUARDDUTY__BANDS)
@@ -54,7 +54,7 @@ guardduty__check_criteria(const char *op, const struct guardduty_criteria *c, ch
 	if (c->naccount_ids > 50) {
 		if (cause != NULL)
 			*cause = xasprintf("%s: at most 50 account ids per criterion, not %zu", op,
-			    c->naccount_ids);
+			                   c->naccount_ids);
 		return -1;
 	}
 	for (size_t i = 0; i < c->naccount_ids; i++) {
@@ -74,7 +74,7 @@ guardduty__criteria(struct svc_body *b, const struct guardduty_criteria *c)
 	cJSON *crit, *sev;
 
 	if (c == NULL || (!c->not_archived && c->naccount_ids == 0 && c->severity_min < 0 &&
-			     c->severity_below < 0))
+	                  c->severity_below < 0))
 		return;
 	crit = svc_body_obj(b, svc_body_obj(b, b->root, "findingCriteria"), "criterion");
 	if (c->not_archived) {
@@ -84,7 +84,7 @@ guardduty__criteria(struct svc_body *b, const struct guardduty_criteria *c)
 	}
 	if (c->naccount_ids > 0)
 		svc_body_strs(b, svc_body_obj(b, crit, "accountId"), "equals", c->account_ids,
-		    c->naccount_ids);
+		              c->naccount_ids);
 	if (c->severity_min >= 0 || c->severity_below >= 0) {
 		sev = svc_body_obj(b, crit, "severity");
 		if (c->severity_min >= 0)
@@ -97,7 +97,7 @@ guardduty__criteria(struct svc_body *b, const struct guardduty_criteria *c)
 /* Starts a request on /detector/{DetectorId}... */
 static int
 guardduty__detector_request(struct ops_request *r, enum ops_id id, const char *detector_id,
-    char **cause)
+                            char **cause)
 {
 	const char *labels[1] = {detector_id};
 
@@ -111,15 +111,15 @@ guardduty__detector_request(struct ops_request *r, enum ops_id id, const char *d
 }
 
 int
-guardduty_list_detectors_request(struct ops_request *out, int max_results,
-    const char *next_token, char **cause)
+guardduty_list_detectors_request(struct ops_request *out, int max_results, const char *next_token,
+                                 char **cause)
 {
 	struct ops_request r;
 	struct buf q;
 
 	svc_request_init(&r, OPS_GUARDDUTY_LIST_DETECTORS);
 	if (max_results != 0 && svc_arg_range(r.op->name, "maxResults", max_results, 1,
-				    GUARDDUTY_MAX_RESULTS, cause) < 0) {
+	                                      GUARDDUTY_MAX_RESULTS, cause) < 0) {
 		ops_request_done(&r);
 		return -1;
 	}
@@ -149,14 +149,14 @@ guardduty_get_detector_request(struct ops_request *out, const char *detector_id,
 
 int
 guardduty_get_findings_statistics_request(struct ops_request *out, const char *detector_id,
-    const struct guardduty_criteria *criteria, char **cause)
+                                          const struct guardduty_criteria *criteria, char **cause)
 {
 	static const char *const types[] = {"COUNT_BY_SEVERITY"};
 	struct ops_request r;
 	struct svc_body b;
 
 	if (guardduty__detector_request(&r, OPS_GUARDDUTY_GET_FINDINGS_STATISTICS, detector_id,
-		cause) < 0)
+	                                cause) < 0)
 		return -1;
 	if (guardduty__check_criteria(r.op->name, criteria, cause) < 0) {
 		ops_request_done(&r);
@@ -172,26 +172,28 @@ guardduty_get_findings_statistics_request(struct ops_request *out, const char *d
 }
 
 int
-guardduty_get_findings_statistics_grouped_request(struct ops_request *out,
-    const char *detector_id, enum guardduty_group_by group_by, int max_results,
-    const struct guardduty_criteria *criteria, char **cause)
+guardduty_get_findings_statistics_grouped_request(struct ops_request *out, const char *detector_id,
+                                                  enum guardduty_group_by group_by, int max_results,
+                                                  const struct guardduty_criteria *criteria,
+                                                  char **cause)
 {
 	struct ops_request r;
 	struct svc_body b;
 
 	if (guardduty__detector_request(&r, OPS_GUARDDUTY_GET_FINDINGS_STATISTICS, detector_id,
-		cause) < 0)
+	                                cause) < 0)
 		return -1;
 	if (svc_arg_range(r.op->name, "groupBy", group_by, GUARDDUTY_GROUP_ACCOUNT,
-		GUARDDUTY_GROUP_SEVERITY, cause) < 0 ||
+	                  GUARDDUTY_GROUP_SEVERITY, cause) < 0 ||
 	    (max_results != 0 && svc_arg_range(r.op->name, "maxResults", max_results, 1,
-				     GUARDDUTY_STATS_MAX_RESULTS, cause) < 0) ||
+	                                       GUARDDUTY_STATS_MAX_RESULTS, cause) < 0) ||
 	    guardduty__check_criteria(r.op->name, criteria, cause) < 0) {
 		ops_request_done(&r);
 		return -1;
 	}
 	svc_body_init(&b);
-	svc_body_str(&b, b.root, "groupBy", group_by == GUARDDUTY_GROUP_ACCOUNT ? "ACCOUNT" : "SEVERITY");
+	svc_body_str(&b, b.root, "groupBy",
+	             group_by == GUARDDUTY_GROUP_ACCOUNT ? "ACCOUNT" : "SEVERITY");
 	svc_body_str(&b, b.root, "orderBy", "DESC");
 	if (max_results != 0)
 		svc_body_num(&b, b.root, "maxResults", max_results);
@@ -204,8 +206,8 @@ guardduty_get_findings_statistics_grouped_request(struct ops_request *out,
 
 int
 guardduty_list_findings_request(struct ops_request *out, const char *detector_id,
-    const struct guardduty_criteria *criteria, int max_results, const char *next_token,
-    char **cause)
+                                const struct guardduty_criteria *criteria, int max_results,
+                                const char *next_token, char **cause)
 {
 	struct ops_request r;
 	struct svc_body b;
@@ -214,7 +216,7 @@ guardduty_list_findings_request(struct ops_request *out, const char *detector_id
 	if (guardduty__detector_request(&r, OPS_GUARDDUTY_LIST_FINDINGS, detector_id, cause) < 0)
 		return -1;
 	if ((max_results != 0 && svc_arg_range(r.op->name, "maxResults", max_results, 1,
-				     GUARDDUTY_MAX_RESULTS, cause) < 0) ||
+	                                       GUARDDUTY_MAX_RESULTS, cause) < 0) ||
 	    guardduty__check_criteria(r.op->name, criteria, cause) < 0) {
 		ops_request_done(&r);
 		return -1;
@@ -236,7 +238,7 @@ guardduty_list_findings_request(struct ops_request *out, const char *detector_id
 
 int
 guardduty_get_findings_request(struct ops_request *out, const char *detector_id,
-    const char *const *finding_ids, size_t nfinding_ids, char **cause)
+                               const char *const *finding_ids, size_t nfinding_ids, char **cause)
 {
 	struct ops_request r;
 	struct svc_body b;
@@ -246,7 +248,7 @@ guardduty_get_findings_request(struct ops_request *out, const char *detector_id,
 	if (nfinding_ids == 0 || nfinding_ids > GUARDDUTY_GET_FINDINGS_MAX) {
 		if (cause != NULL)
 			*cause = xasprintf("%s: findingIds must hold 1 to %d ids, not %zu",
-			    r.op->name, GUARDDUTY_GET_FINDINGS_MAX, nfinding_ids);
+			                   r.op->name, GUARDDUTY_GET_FINDINGS_MAX, nfinding_ids);
 		ops_request_done(&r);
 		return -1;
 	}
@@ -266,7 +268,8 @@ guardduty_get_findings_request(struct ops_request *out, const char *detector_id,
 
 int
 guardduty_list_members_request(struct ops_request *out, const char *detector_id,
-    int only_associated, int max_results, const char *next_token, char **cause)
+                               int only_associated, int max_results, const char *next_token,
+                               char **cause)
 {
 	struct ops_request r;
 	struct buf q;
@@ -274,7 +277,7 @@ guardduty_list_members_request(struct ops_request *out, const char *detector_id,
 	if (guardduty__detector_request(&r, OPS_GUARDDUTY_LIST_MEMBERS, detector_id, cause) < 0)
 		return -1;
 	if (max_results != 0 && svc_arg_range(r.op->name, "maxResults", max_results, 1,
-				    GUARDDUTY_MAX_RESULTS, cause) < 0) {
+	                                      GUARDDUTY_MAX_RESULTS, cause) < 0) {
 		ops_request_done(&r);
 		return -1;
 	}
@@ -294,8 +297,8 @@ guardduty_list_members_request(struct ops_request *out, const char *detector_id,
 
 /* root.key: a list of non-empty strings. */
 static int
-guardduty__ids(struct svc_dec *d, const cJSON *root, const char *key, unsigned flags,
-    char ***out, size_t *nout)
+guardduty__ids(struct svc_dec *d, const cJSON *root, const char *key, unsigned flags, char ***out,
+               size_t *nout)
 {
 	const cJSON *arr = NULL, *e;
 	char **v = NULL;
@@ -320,15 +323,14 @@ guardduty__ids(struct svc_dec *d, const cJSON *root, const char *key, unsigned f
 
 int
 guardduty_list_detectors_decode(const cJSON *root, struct guardduty_list_detectors_result *out,
-    char **cause)
+                                char **cause)
 {
 	struct guardduty_list_detectors_result r = {0};
 	struct svc_dec d;
 
 	svc_dec_init(&d, "ListDetectors", cause);
-	if (svc_root(&d, root) < 0 ||
-	    guardduty__ids(&d, root, "detectorIds", SVC_REQUIRED, &r.detector_ids,
-		&r.ndetector_ids) < 0)
+	if (svc_root(&d, root) < 0 || guardduty__ids(&d, root, "detectorIds", SVC_REQUIRED,
+	                                             &r.detector_ids, &r.ndetector_ids) < 0)
 		return -1;
 	if (svc_token(&d, root, "nextToken", &r.next_token) < 0) {
 		guardduty_list_detectors_result_done(&r);
@@ -349,14 +351,14 @@ guardduty_list_detectors_result_done(struct guardduty_list_detectors_result *r)
 }
 
 static const char *const guardduty_detector_status_names[GUARDDUTY_DETECTOR__COUNT] = {
-	[GUARDDUTY_DETECTOR_UNKNOWN] = NULL,
-	[GUARDDUTY_DETECTOR_ENABLED] = "ENABLED",
-	[GUARDDUTY_DETECTOR_DISABLED] = "DISABLED",
+    [GUARDDUTY_DETECTOR_UNKNOWN] = NULL,
+    [GUARDDUTY_DETECTOR_ENABLED] = "ENABLED",
+    [GUARDDUTY_DETECTOR_DISABLED] = "DISABLED",
 };
 
 int
 guardduty_get_detector_decode(const cJSON *root, struct guardduty_get_detector_result *out,
-    char **cause)
+                              char **cause)
 {
 	struct guardduty_get_detector_result r = {0};
 	struct svc_dec d;
@@ -365,9 +367,9 @@ guardduty_get_detector_decode(const cJSON *root, struct guardduty_get_detector_r
 	svc_dec_init(&d, "GetDetector", cause);
 	if (svc_root(&d, root) < 0 ||
 	    svc_enum(&d, root, "", "status", SVC_REQUIRED, guardduty_detector_status_names,
-		GUARDDUTY_DETECTOR__COUNT, GUARDDUTY_DETECTOR_UNKNOWN, &st) < 0 ||
+	             GUARDDUTY_DETECTOR__COUNT, GUARDDUTY_DETECTOR_UNKNOWN, &st) < 0 ||
 	    svc_dup(&d, root, "", "findingPublishingFrequency", 0,
-		&r.finding_publishing_frequency) < 0 ||
+	            &r.finding_publishing_frequency) < 0 ||
 	    svc_dup(&d, root, "", "serviceRole", 0, &r.service_role) < 0 ||
 	    svc_time(&d, root, "", "createdAt", 0, &r.created_at) < 0 ||
 	    svc_time(&d, root, "", "updatedAt", 0, &r.updated_at) < 0) {
@@ -392,7 +394,7 @@ guardduty_get_detector_result_done(struct guardduty_get_detector_result *r)
 /* Adds n findings of severity sev to the bands, refusing a total past 2^32-1. */
 static int
 guardduty__band_add(struct svc_dec *d, const char *where, uint32_t bands[GUARDDUTY__BANDS],
-    double *max, double sev, uint64_t n)
+                    double *max, double sev, uint64_t n)
 {
 	enum guardduty_band b = guardduty_band_of(sev);
 
@@ -406,7 +408,7 @@ guardduty__band_add(struct svc_dec *d, const char *where, uint32_t bands[GUARDDU
 
 static int
 guardduty__count_by_severity(struct svc_dec *d, const cJSON *map,
-    struct guardduty_get_findings_statistics_result *r)
+                             struct guardduty_get_findings_statistics_result *r)
 {
 	const char *w = "findingStatistics.countBySeverity";
 	size_t n = 0;
@@ -421,7 +423,7 @@ guardduty__count_by_severity(struct svc_dec *d, const cJSON *map,
 		if (e->string == NULL || util_parse_double(e->string, &sev) < 0 || sev < 0 ||
 		    sev > GD_SEVERITY_MAX)
 			return svc_fail(d, w, NULL, "key \"%.32s\" is not a severity (0-10)",
-			    e->string != NULL ? e->string : "");
+			                e->string != NULL ? e->string : "");
 		/* Each member by itself: a repeated key must not count the first twice. */
 		snprintf(wk, sizeof wk, "%s[\"%.32s\"]", w, e->string);
 		if (svc_item_uint(d, e, wk, GD_COUNT_MAX, &count) < 0 ||
@@ -434,14 +436,14 @@ guardduty__count_by_severity(struct svc_dec *d, const cJSON *map,
 
 static int
 guardduty__grouped_by_severity(struct svc_dec *d, const cJSON *stats,
-    struct guardduty_get_findings_statistics_result *r)
+                               struct guardduty_get_findings_statistics_result *r)
 {
 	const cJSON *arr = NULL, *e;
 	size_t n = 0, i = 0;
 	char w[80];
 
 	if (svc_arr(d, stats, "findingStatistics", "groupedBySeverity", 0, SVC_MAX_ITEMS, &arr,
-		&n) < 0)
+	            &n) < 0)
 		return -1;
 	if (arr == NULL)
 		return 0;
@@ -462,14 +464,14 @@ guardduty__grouped_by_severity(struct svc_dec *d, const cJSON *stats,
 
 static int
 guardduty__grouped_by_account(struct svc_dec *d, const cJSON *stats,
-    struct guardduty_get_findings_statistics_result *r)
+                              struct guardduty_get_findings_statistics_result *r)
 {
 	const cJSON *arr = NULL, *e;
 	size_t i = 0;
 	char w[80];
 
 	if (svc_arr(d, stats, "findingStatistics", "groupedByAccount", 0, SVC_MAX_ITEMS, &arr,
-		&r->naccounts) < 0)
+	            &r->naccounts) < 0)
 		return -1;
 	if (arr == NULL)
 		return 0;
@@ -493,7 +495,8 @@ guardduty__grouped_by_account(struct svc_dec *d, const cJSON *stats,
 
 int
 guardduty_get_findings_statistics_decode(const cJSON *root,
-    struct guardduty_get_findings_statistics_result *out, char **cause)
+                                         struct guardduty_get_findings_statistics_result *out,
+                                         char **cause)
 {
 	struct guardduty_get_findings_statistics_result r = {0};
 	struct svc_dec d;
@@ -504,7 +507,8 @@ guardduty_get_findings_statistics_decode(const cJSON *root,
 	    svc_obj(&d, root, "", "findingStatistics", SVC_REQUIRED, &stats) < 0 ||
 	    svc_obj(&d, stats, "findingStatistics", "countBySeverity", 0, &map) < 0 ||
 	    (map != NULL && guardduty__count_by_severity(&d, map, &r) < 0) ||
-	    guardduty__grouped_by_severity(&d, stats, &r) < 0 ||
+	    /* Both forms at once would count every finding twice: the map wins. */
+	    (map == NULL && guardduty__grouped_by_severity(&d, stats, &r) < 0) ||
 	    guardduty__grouped_by_account(&d, stats, &r) < 0 ||
 	    svc_token(&d, root, "nextToken", &r.next_token) < 0) {
 		guardduty_get_findings_statistics_result_done(&r);
@@ -515,8 +519,7 @@ guardduty_get_findings_statistics_decode(const cJSON *root,
 }
 
 void
-guardduty_get_findings_statistics_result_done(
-    struct guardduty_get_findings_statistics_result *r)
+guardduty_get_findings_statistics_result_done(struct guardduty_get_findings_statistics_result *r)
 {
 	if (r == NULL)
 		return;
@@ -527,15 +530,14 @@ guardduty_get_findings_statistics_result_done(
 
 int
 guardduty_list_findings_decode(const cJSON *root, struct guardduty_list_findings_result *out,
-    char **cause)
+                               char **cause)
 {
 	struct guardduty_list_findings_result r = {0};
 	struct svc_dec d;
 
 	svc_dec_init(&d, "ListFindings", cause);
-	if (svc_root(&d, root) < 0 ||
-	    guardduty__ids(&d, root, "findingIds", SVC_REQUIRED, &r.finding_ids,
-		&r.nfinding_ids) < 0)
+	if (svc_root(&d, root) < 0 || guardduty__ids(&d, root, "findingIds", SVC_REQUIRED,
+	                                             &r.finding_ids, &r.nfinding_ids) < 0)
 		return -1;
 	if (svc_token(&d, root, "nextToken", &r.next_token) < 0) {
 		guardduty_list_findings_result_done(&r);
@@ -566,26 +568,26 @@ struct gd_resource_path {
 };
 
 static const struct gd_resource_path gd_resource_paths[] = {
-	{"Instance", {"instanceDetails", "instanceId", NULL}},
-	{"AccessKey", {"accessKeyDetails", "userName", NULL}},
-	{"AccessKey", {"accessKeyDetails", "accessKeyId", NULL}},
-	{"AccessKey", {"accessKeyDetails", "principalId", NULL}},
-	{"S3Bucket", {"s3BucketDetails", "name", NULL}},
-	{"S3Bucket", {"s3BucketDetails", "arn", NULL}},
-	{"S3Object", {"s3BucketDetails", "name", NULL}},
-	{"EKSCluster", {"eksClusterDetails", "name", NULL}},
-	{"EKSCluster", {"kubernetesDetails", "kubernetesWorkloadDetails", "name"}},
-	{"ECSCluster", {"ecsClusterDetails", "name", NULL}},
-	{"Container", {"containerDetails", "name", NULL}},
-	{"Container", {"containerDetails", "id", NULL}},
-	{"Lambda", {"lambdaDetails", "functionName", NULL}},
-	{"Lambda", {"lambdaDetails", "functionArn", NULL}},
-	{"RDSDBInstance", {"rdsDbInstanceDetails", "dbInstanceIdentifier", NULL}},
-	{"RDSDBInstance", {"rdsDbUserDetails", "user", NULL}},
-	{"RDSLimitlessDB", {"rdsLimitlessDbDetails", "dbShardGroupIdentifier", NULL}},
-	{"EBSSnapshot", {"ebsSnapshotDetails", "snapshotArn", NULL}},
-	{"EC2Image", {"ec2ImageDetails", "imageArn", NULL}},
-	{"RecoveryPoint", {"recoveryPointDetails", "recoveryPointArn", NULL}},
+    {"Instance", {"instanceDetails", "instanceId", NULL}},
+    {"AccessKey", {"accessKeyDetails", "userName", NULL}},
+    {"AccessKey", {"accessKeyDetails", "accessKeyId", NULL}},
+    {"AccessKey", {"accessKeyDetails", "principalId", NULL}},
+    {"S3Bucket", {"s3BucketDetails", "name", NULL}},
+    {"S3Bucket", {"s3BucketDetails", "arn", NULL}},
+    {"S3Object", {"s3BucketDetails", "name", NULL}},
+    {"EKSCluster", {"eksClusterDetails", "name", NULL}},
+    {"EKSCluster", {"kubernetesDetails", "kubernetesWorkloadDetails", "name"}},
+    {"ECSCluster", {"ecsClusterDetails", "name", NULL}},
+    {"Container", {"containerDetails", "name", NULL}},
+    {"Container", {"containerDetails", "id", NULL}},
+    {"Lambda", {"lambdaDetails", "functionName", NULL}},
+    {"Lambda", {"lambdaDetails", "functionArn", NULL}},
+    {"RDSDBInstance", {"rdsDbInstanceDetails", "dbInstanceIdentifier", NULL}},
+    {"RDSDBInstance", {"rdsDbUserDetails", "user", NULL}},
+    {"RDSLimitlessDB", {"rdsLimitlessDbDetails", "dbShardGroupIdentifier", NULL}},
+    {"EBSSnapshot", {"ebsSnapshotDetails", "snapshotArn", NULL}},
+    {"EC2Image", {"ec2ImageDetails", "imageArn", NULL}},
+    {"RecoveryPoint", {"recoveryPointDetails", "recoveryPointArn", NULL}},
 };
 
 static const char *
@@ -651,7 +653,8 @@ guardduty__finding(struct svc_dec *d, const cJSON *e, const char *w, struct guar
 
 	svc_where_key(wr, sizeof wr, w, "resource");
 	svc_where_key(ws, sizeof ws, w, "service");
-	if (svc_item_obj(d, e, w) < 0 || svc_dup(d, e, w, "id", SVC_REQUIRED | SVC_NONEMPTY, &f->id) < 0 ||
+	if (svc_item_obj(d, e, w) < 0 ||
+	    svc_dup(d, e, w, "id", SVC_REQUIRED | SVC_NONEMPTY, &f->id) < 0 ||
 	    svc_dup(d, e, w, "type", SVC_REQUIRED, &f->type) < 0 ||
 	    svc_num(d, e, w, "severity", SVC_REQUIRED, 0, GD_SEVERITY_MAX, &f->severity) < 0 ||
 	    svc_time(d, e, w, "updatedAt", SVC_REQUIRED, &f->updated_at) < 0 ||
@@ -675,7 +678,7 @@ guardduty__finding(struct svc_dec *d, const cJSON *e, const char *w, struct guar
 
 int
 guardduty_get_findings_decode(const cJSON *root, struct guardduty_get_findings_result *out,
-    char **cause)
+                              char **cause)
 {
 	struct guardduty_get_findings_result r = {0};
 	struct svc_dec d;
@@ -713,7 +716,7 @@ guardduty_get_findings_result_done(struct guardduty_get_findings_result *r)
 
 int
 guardduty_list_members_decode(const cJSON *root, struct guardduty_list_members_result *out,
-    char **cause)
+                              char **cause)
 {
 	struct guardduty_list_members_result r = {0};
 	struct svc_dec d;
@@ -736,7 +739,7 @@ guardduty_list_members_decode(const cJSON *root, struct guardduty_list_members_r
 		    svc_account(&d, e, w, "accountId", SVC_REQUIRED, m->account_id) < 0 ||
 		    svc_account(&d, e, w, "administratorId", 0, m->administrator_id) < 0 ||
 		    (m->administrator_id[0] == '\0' &&
-			svc_account(&d, e, w, "masterId", 0, m->administrator_id) < 0) ||
+		     svc_account(&d, e, w, "masterId", 0, m->administrator_id) < 0) ||
 		    svc_dup(&d, e, w, "detectorId", 0, &m->detector_id) < 0 ||
 		    svc_dup(&d, e, w, "email", 0, &m->email) < 0 ||
 		    svc_dup(&d, e, w, "relationshipStatus", 0, &m->relationship_status) < 0 ||

@@ -11,7 +11,7 @@
 
 static int
 identitystore__request(struct ops_request *out, enum ops_id id, const char *store_id,
-    const char *key, const char *value, char **cause)
+                       const char *key, const char *value, char **cause)
 {
 	struct ops_request r;
 	struct svc_body b;
@@ -33,15 +33,15 @@ identitystore__request(struct ops_request *out, enum ops_id id, const char *stor
 
 int
 identitystore_describe_user_request(struct ops_request *out, const char *identity_store_id,
-    const char *user_id, char **cause)
+                                    const char *user_id, char **cause)
 {
 	return identitystore__request(out, OPS_IDENTITYSTORE_DESCRIBE_USER, identity_store_id,
-	    "UserId", user_id, cause);
+	                              "UserId", user_id, cause);
 }
 
 int
 identitystore_describe_user_decode(const cJSON *root,
-    struct identitystore_describe_user_result *out, char **cause)
+                                   struct identitystore_describe_user_result *out, char **cause)
 {
 	struct identitystore_describe_user_result r = {0};
 	struct svc_dec d;
@@ -75,15 +75,15 @@ identitystore_describe_user_result_done(struct identitystore_describe_user_resul
 
 int
 identitystore_describe_group_request(struct ops_request *out, const char *identity_store_id,
-    const char *group_id, char **cause)
+                                     const char *group_id, char **cause)
 {
 	return identitystore__request(out, OPS_IDENTITYSTORE_DESCRIBE_GROUP, identity_store_id,
-	    "GroupId", group_id, cause);
+	                              "GroupId", group_id, cause);
 }
 
 int
 identitystore_describe_group_decode(const cJSON *root,
-    struct identitystore_describe_group_result *out, char **cause)
+                                    struct identitystore_describe_group_result *out, char **cause)
 {
 	struct identitystore_describe_group_result r = {0};
 	struct svc_dec d;

@@ -76,17 +76,19 @@ enum ops_protocol {
 
 struct ops_op {
 	enum ops_id id;
-	const char *service;    /* botocore service name: "sso-admin", "config", ... */
-	const char *name;       /* operation name as modelled: "ListInstances" */
+	const char *service; /* botocore service name: "sso-admin", "config", ... */
+	const char *name;    /* operation name as modelled: "ListInstances" */
 	enum ops_protocol protocol;
-	const char *method;     /* "POST" or "GET" */
-	const char *uri;        /* request URI template: "/", "/detector/{DetectorId}/findings" */
-	const char *target;     /* X-Amz-Target for json 1.1 ("SWBExternalService.ListInstances"), else NULL */
-	const char *iam_action; /* "sso:ListInstances"; NULL when IAM does not authorise it (SSO portal) */
-	unsigned policy;        /* OPS_CALLER | OPS_MEMBER */
-	int read_only;          /* 1 for every entry: the table holds reads only */
-	const char *token_in;   /* the request's pagination token on the wire, NULL if none */
-	const char *token_out;  /* the answer's pagination token key, NULL if none */
+	const char *method; /* "POST" or "GET" */
+	const char *uri;    /* request URI template: "/", "/detector/{DetectorId}/findings" */
+	const char
+	    *target; /* X-Amz-Target for json 1.1 ("SWBExternalService.ListInstances"), else NULL */
+	const char
+	    *iam_action; /* "sso:ListInstances"; NULL when IAM does not authorise it (SSO portal) */
+	unsigned policy; /* OPS_CALLER | OPS_MEMBER */
+	int read_only;   /* 1 for every entry: the table holds reads only */
+	const char *token_in;  /* the request's pagination token on the wire, NULL if none */
+	const char *token_out; /* the answer's pagination token key, NULL if none */
 };
 
 /* The entry for id, or NULL if id is out of range. */

@@ -18,14 +18,14 @@
  */
 static int
 organizations__list(struct ops_request *out, enum ops_id id, const char *key, const char *value,
-    int max_results, const char *next_token, char **cause)
+                    int max_results, const char *next_token, char **cause)
 {
 	struct ops_request r;
 	struct svc_body b;
 
 	svc_request_init(&r, id);
-	if (max_results != 0 &&
-	    svc_arg_range(r.op->name, "MaxResults", max_results, 1, ORGANIZATIONS_MAX_RESULTS, cause) < 0)
+	if (max_results != 0 && svc_arg_range(r.op->name, "MaxResults", max_results, 1,
+	                                      ORGANIZATIONS_MAX_RESULTS, cause) < 0)
 		goto out_free_request;
 	svc_body_init(&b);
 	if (key != NULL && value != NULL)
@@ -50,7 +50,7 @@ int
 organizations_describe_organization_request(struct ops_request *out, char **cause)
 {
 	return organizations__list(out, OPS_ORGANIZATIONS_DESCRIBE_ORGANIZATION, NULL, NULL, 0,
-	    NULL, cause);
+	                           NULL, cause);
 }
 
 void
@@ -69,7 +69,8 @@ organizations_describe_organization_result_done(
 
 int
 organizations_describe_organization_decode(const cJSON *root,
-    struct organizations_describe_organization_result *out, char **cause)
+                                           struct organizations_describe_organization_result *out,
+                                           char **cause)
 {
 	struct organizations_describe_organization_result r = {0};
 	struct svc_dec d;
@@ -109,7 +110,7 @@ organizations__ous_free(struct organizations_ou *v, size_t n)
 /* Decodes root.key, a list of {Id, Arn, Name}, and the NextToken. */
 static int
 organizations__ous_decode(struct svc_dec *d, const cJSON *root, const char *key,
-    struct organizations_ou **out, size_t *nout, char **next_token)
+                          struct organizations_ou **out, size_t *nout, char **next_token)
 {
 	const cJSON *arr = NULL, *e;
 	struct organizations_ou *v = NULL;
@@ -142,16 +143,16 @@ organizations__ous_decode(struct svc_dec *d, const cJSON *root, const char *key,
 }
 
 int
-organizations_list_roots_request(struct ops_request *out, int max_results,
-    const char *next_token, char **cause)
+organizations_list_roots_request(struct ops_request *out, int max_results, const char *next_token,
+                                 char **cause)
 {
 	return organizations__list(out, OPS_ORGANIZATIONS_LIST_ROOTS, NULL, NULL, max_results,
-	    next_token, cause);
+	                           next_token, cause);
 }
 
 int
 organizations_list_roots_decode(const cJSON *root, struct organizations_list_roots_result *out,
-    char **cause)
+                                char **cause)
 {
 	struct organizations_list_roots_result r = {0};
 	struct svc_dec d;
@@ -186,24 +187,26 @@ organizations__check_parent(const char *op, const char *id, char **cause)
 
 int
 organizations_list_organizational_units_for_parent_request(struct ops_request *out,
-    const char *parent_id, int max_results, const char *next_token, char **cause)
+                                                           const char *parent_id, int max_results,
+                                                           const char *next_token, char **cause)
 {
 	if (organizations__check_parent("ListOrganizationalUnitsForParent", parent_id, cause) < 0)
 		return -1;
 	return organizations__list(out, OPS_ORGANIZATIONS_LIST_ORGANIZATIONAL_UNITS_FOR_PARENT,
-	    "ParentId", parent_id, max_results, next_token, cause);
+	                           "ParentId", parent_id, max_results, next_token, cause);
 }
 
 int
-organizations_list_organizational_units_for_parent_decode(const cJSON *root,
-    struct organizations_list_organizational_units_for_parent_result *out, char **cause)
+organizations_list_organizational_units_for_parent_decode(
+    const cJSON *root, struct organizations_list_organizational_units_for_parent_result *out,
+    char **cause)
 {
 	struct organizations_list_organizational_units_for_parent_result r = {0};
 	struct svc_dec d;
 
 	svc_dec_init(&d, "ListOrganizationalUnitsForParent", cause);
 	if (organizations__ous_decode(&d, root, "OrganizationalUnits", &r.ous, &r.nous,
-		&r.next_token) < 0)
+	                              &r.next_token) < 0)
 		return -1;
 	*out = r;
 	return 0;
@@ -239,10 +242,11 @@ organizations__accounts_free(struct organizations_account *v, size_t n)
 
 static int
 organizations__account_decode(struct svc_dec *d, const cJSON *e, const char *w,
-    struct organizations_account *a)
+                              struct organizations_account *a)
 {
 	if (svc_item_obj(d, e, w) < 0 || svc_account(d, e, w, "Id", SVC_REQUIRED, a->id) < 0 ||
-	    svc_dup(d, e, w, "Arn", 0, &a->arn) < 0 || svc_dup(d, e, w, "Email", 0, &a->email) < 0 ||
+	    svc_dup(d, e, w, "Arn", 0, &a->arn) < 0 ||
+	    svc_dup(d, e, w, "Email", 0, &a->email) < 0 ||
 	    svc_dup(d, e, w, "Name", 0, &a->name) < 0 ||
 	    svc_dup(d, e, w, "JoinedMethod", 0, &a->joined_method) < 0 ||
 	    svc_time(d, e, w, "JoinedTimestamp", 0, &a->joined) < 0 ||
@@ -260,7 +264,7 @@ organizations__account_decode(struct svc_dec *d, const cJSON *e, const char *w,
 
 static int
 organizations__accounts_decode(struct svc_dec *d, const cJSON *root, const char *key,
-    struct organizations_account **out, size_t *nout, char **next_token)
+                               struct organizations_account **out, size_t *nout, char **next_token)
 {
 	const cJSON *arr = NULL, *e;
 	struct organizations_account *v = NULL;
@@ -291,22 +295,22 @@ organizations__accounts_decode(struct svc_dec *d, const cJSON *root, const char 
 
 int
 organizations_list_accounts_request(struct ops_request *out, int max_results,
-    const char *next_token, char **cause)
+                                    const char *next_token, char **cause)
 {
 	return organizations__list(out, OPS_ORGANIZATIONS_LIST_ACCOUNTS, NULL, NULL, max_results,
-	    next_token, cause);
+	                           next_token, cause);
 }
 
 int
 organizations_list_accounts_decode(const cJSON *root,
-    struct organizations_list_accounts_result *out, char **cause)
+                                   struct organizations_list_accounts_result *out, char **cause)
 {
 	struct organizations_list_accounts_result r = {0};
 	struct svc_dec d;
 
 	svc_dec_init(&d, "ListAccounts", cause);
 	if (organizations__accounts_decode(&d, root, "Accounts", &r.accounts, &r.naccounts,
-		&r.next_token) < 0)
+	                                   &r.next_token) < 0)
 		return -1;
 	*out = r;
 	return 0;
@@ -314,24 +318,26 @@ organizations_list_accounts_decode(const cJSON *root,
 
 int
 organizations_list_accounts_for_parent_request(struct ops_request *out, const char *parent_id,
-    int max_results, const char *next_token, char **cause)
+                                               int max_results, const char *next_token,
+                                               char **cause)
 {
 	if (organizations__check_parent("ListAccountsForParent", parent_id, cause) < 0)
 		return -1;
 	return organizations__list(out, OPS_ORGANIZATIONS_LIST_ACCOUNTS_FOR_PARENT, "ParentId",
-	    parent_id, max_results, next_token, cause);
+	                           parent_id, max_results, next_token, cause);
 }
 
 int
 organizations_list_accounts_for_parent_decode(const cJSON *root,
-    struct organizations_list_accounts_result *out, char **cause)
+                                              struct organizations_list_accounts_result *out,
+                                              char **cause)
 {
 	struct organizations_list_accounts_result r = {0};
 	struct svc_dec d;
 
 	svc_dec_init(&d, "ListAccountsForParent", cause);
 	if (organizations__accounts_decode(&d, root, "Accounts", &r.accounts, &r.naccounts,
-		&r.next_token) < 0)
+	                                   &r.next_token) < 0)
 		return -1;
 	*out = r;
 	return 0;
@@ -350,25 +356,25 @@ organizations_list_accounts_result_done(struct organizations_list_accounts_resul
 /* ---- ListParents ---- */
 
 int
-organizations_list_parents_request(struct ops_request *out, const char *child_id,
-    int max_results, const char *next_token, char **cause)
+organizations_list_parents_request(struct ops_request *out, const char *child_id, int max_results,
+                                   const char *next_token, char **cause)
 {
 	if (child_id == NULL ||
 	    (svc_arg_account("ListParents", "ChildId", child_id, NULL) < 0 &&
-		(strncmp(child_id, "ou-", 3) != 0 || strlen(child_id) > ORG_ID_MAX))) {
+	     (strncmp(child_id, "ou-", 3) != 0 || strlen(child_id) > ORG_ID_MAX))) {
 		if (cause != NULL)
 			*cause = xstrdup("ListParents: ChildId must be a 12-digit account id or an "
-					 "OU (ou-...) id");
+			                 "OU (ou-...) id");
 		return -1;
 	}
 	return organizations__list(out, OPS_ORGANIZATIONS_LIST_PARENTS, "ChildId", child_id,
-	    max_results, next_token, cause);
+	                           max_results, next_token, cause);
 }
 
 static const char *const organizations_parent_types[] = {
-	[ORGANIZATIONS_PARENT_UNKNOWN] = NULL,
-	[ORGANIZATIONS_PARENT_ROOT] = "ROOT",
-	[ORGANIZATIONS_PARENT_OU] = "ORGANIZATIONAL_UNIT",
+    [ORGANIZATIONS_PARENT_UNKNOWN] = NULL,
+    [ORGANIZATIONS_PARENT_ROOT] = "ROOT",
+    [ORGANIZATIONS_PARENT_OU] = "ORGANIZATIONAL_UNIT",
 };
 
 void
@@ -385,7 +391,7 @@ organizations_list_parents_result_done(struct organizations_list_parents_result 
 
 int
 organizations_list_parents_decode(const cJSON *root, struct organizations_list_parents_result *out,
-    char **cause)
+                                  char **cause)
 {
 	struct organizations_list_parents_result r = {0};
 	struct svc_dec d;
@@ -407,8 +413,9 @@ organizations_list_parents_decode(const cJSON *root, struct organizations_list_p
 		if (svc_item_obj(&d, e, w) < 0 ||
 		    svc_ident(&d, e, w, "Id", SVC_REQUIRED, ORG_ID_MAX, &r.parents[i].id) < 0 ||
 		    svc_enum(&d, e, w, "Type", 0, organizations_parent_types,
-			sizeof organizations_parent_types / sizeof organizations_parent_types[0],
-			ORGANIZATIONS_PARENT_UNKNOWN, &type) < 0)
+		             sizeof organizations_parent_types /
+		                 sizeof organizations_parent_types[0],
+		             ORGANIZATIONS_PARENT_UNKNOWN, &type) < 0)
 			goto out_fail;
 		r.parents[i].type = (enum organizations_parent_type)type;
 	}
@@ -424,24 +431,26 @@ out_fail:
 
 int
 organizations_list_delegated_administrators_request(struct ops_request *out,
-    const char *service_principal, int max_results, const char *next_token, char **cause)
+                                                    const char *service_principal, int max_results,
+                                                    const char *next_token, char **cause)
 {
 	if (service_principal != NULL && *service_principal == '\0')
 		service_principal = NULL;
 	return organizations__list(out, OPS_ORGANIZATIONS_LIST_DELEGATED_ADMINISTRATORS,
-	    "ServicePrincipal", service_principal, max_results, next_token, cause);
+	                           "ServicePrincipal", service_principal, max_results, next_token,
+	                           cause);
 }
 
 int
-organizations_list_delegated_administrators_decode(const cJSON *root,
-    struct organizations_list_delegated_administrators_result *out, char **cause)
+organizations_list_delegated_administrators_decode(
+    const cJSON *root, struct organizations_list_delegated_administrators_result *out, char **cause)
 {
 	struct organizations_list_delegated_administrators_result r = {0};
 	struct svc_dec d;
 
 	svc_dec_init(&d, "ListDelegatedAdministrators", cause);
 	if (organizations__accounts_decode(&d, root, "DelegatedAdministrators", &r.accounts,
-		&r.naccounts, &r.next_token) < 0)
+	                                   &r.naccounts, &r.next_token) < 0)
 		return -1;
 	*out = r;
 	return 0;

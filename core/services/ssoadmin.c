@@ -15,7 +15,7 @@
  */
 static int
 ssoadmin__request(struct ops_request *out, enum ops_id id, const char *const *names,
-    const char *const *values, int max_results, const char *next_token, char **cause)
+                  const char *const *values, int max_results, const char *next_token, char **cause)
 {
 	struct ops_request r;
 	struct svc_body b;
@@ -23,14 +23,14 @@ ssoadmin__request(struct ops_request *out, enum ops_id id, const char *const *na
 	svc_request_init(&r, id);
 	for (size_t i = 0; names != NULL && names[i] != NULL; i++) {
 		int bad = strcmp(names[i], "AccountId") == 0
-		    ? svc_arg_account(r.op->name, names[i], values[i], cause)
-		    : svc_arg_str(r.op->name, names[i], values[i], cause);
+		              ? svc_arg_account(r.op->name, names[i], values[i], cause)
+		              : svc_arg_str(r.op->name, names[i], values[i], cause);
 
 		if (bad < 0)
 			goto out_free_request;
 	}
 	if (max_results != 0 && svc_arg_range(r.op->name, "MaxResults", max_results, 1,
-				    SSOADMIN_MAX_RESULTS, cause) < 0)
+	                                      SSOADMIN_MAX_RESULTS, cause) < 0)
 		goto out_free_request;
 	svc_body_init(&b);
 	for (size_t i = 0; names != NULL && names[i] != NULL; i++)
@@ -52,11 +52,11 @@ out_free_request:
 /* ---- ListInstances ---- */
 
 int
-ssoadmin_list_instances_request(struct ops_request *out, int max_results,
-    const char *next_token, char **cause)
+ssoadmin_list_instances_request(struct ops_request *out, int max_results, const char *next_token,
+                                char **cause)
 {
 	return ssoadmin__request(out, OPS_SSOADMIN_LIST_INSTANCES, NULL, NULL, max_results,
-	    next_token, cause);
+	                         next_token, cause);
 }
 
 void
@@ -77,7 +77,7 @@ ssoadmin_list_instances_result_done(struct ssoadmin_list_instances_result *r)
 
 int
 ssoadmin_list_instances_decode(const cJSON *root, struct ssoadmin_list_instances_result *out,
-    char **cause)
+                               char **cause)
 {
 	struct ssoadmin_list_instances_result r = {0};
 	struct svc_dec d;
@@ -116,13 +116,13 @@ out_fail:
 
 int
 ssoadmin_list_permission_sets_request(struct ops_request *out, const char *instance_arn,
-    int max_results, const char *next_token, char **cause)
+                                      int max_results, const char *next_token, char **cause)
 {
 	const char *names[] = {"InstanceArn", NULL};
 	const char *values[] = {instance_arn, NULL};
 
-	return ssoadmin__request(out, OPS_SSOADMIN_LIST_PERMISSION_SETS, names, values,
-	    max_results, next_token, cause);
+	return ssoadmin__request(out, OPS_SSOADMIN_LIST_PERMISSION_SETS, names, values, max_results,
+	                         next_token, cause);
 }
 
 void
@@ -137,7 +137,7 @@ ssoadmin_list_permission_sets_result_done(struct ssoadmin_list_permission_sets_r
 
 int
 ssoadmin_list_permission_sets_decode(const cJSON *root,
-    struct ssoadmin_list_permission_sets_result *out, char **cause)
+                                     struct ssoadmin_list_permission_sets_result *out, char **cause)
 {
 	struct ssoadmin_list_permission_sets_result r = {0};
 	struct svc_dec d;
@@ -169,13 +169,13 @@ out_fail:
 
 int
 ssoadmin_describe_permission_set_request(struct ops_request *out, const char *instance_arn,
-    const char *permission_set_arn, char **cause)
+                                         const char *permission_set_arn, char **cause)
 {
 	const char *names[] = {"InstanceArn", "PermissionSetArn", NULL};
 	const char *values[] = {instance_arn, permission_set_arn, NULL};
 
 	return ssoadmin__request(out, OPS_SSOADMIN_DESCRIBE_PERMISSION_SET, names, values, 0, NULL,
-	    cause);
+	                         cause);
 }
 
 void
@@ -192,7 +192,8 @@ ssoadmin_describe_permission_set_result_done(struct ssoadmin_describe_permission
 
 int
 ssoadmin_describe_permission_set_decode(const cJSON *root,
-    struct ssoadmin_describe_permission_set_result *out, char **cause)
+                                        struct ssoadmin_describe_permission_set_result *out,
+                                        char **cause)
 {
 	struct ssoadmin_describe_permission_set_result r = {0};
 	struct svc_dec d;
@@ -217,17 +218,19 @@ ssoadmin_describe_permission_set_decode(const cJSON *root,
 
 int
 ssoadmin_list_accounts_for_provisioned_permission_set_request(struct ops_request *out,
-    const char *instance_arn, const char *permission_set_arn, int latest_only, int max_results,
-    const char *next_token, char **cause)
+                                                              const char *instance_arn,
+                                                              const char *permission_set_arn,
+                                                              int latest_only, int max_results,
+                                                              const char *next_token, char **cause)
 {
 	const char *names[] = {"InstanceArn", "PermissionSetArn", "ProvisioningStatus", NULL};
 	const char *values[] = {instance_arn, permission_set_arn,
-	    "LATEST_PERMISSION_SET_PROVISIONED", NULL};
+	                        "LATEST_PERMISSION_SET_PROVISIONED", NULL};
 
 	if (!latest_only)
 		names[2] = NULL;
 	return ssoadmin__request(out, OPS_SSOADMIN_LIST_ACCOUNTS_FOR_PROVISIONED_PERMISSION_SET,
-	    names, values, max_results, next_token, cause);
+	                         names, values, max_results, next_token, cause);
 }
 
 void
@@ -242,8 +245,9 @@ ssoadmin_list_accounts_for_provisioned_permission_set_result_done(
 }
 
 int
-ssoadmin_list_accounts_for_provisioned_permission_set_decode(const cJSON *root,
-    struct ssoadmin_list_accounts_for_provisioned_permission_set_result *out, char **cause)
+ssoadmin_list_accounts_for_provisioned_permission_set_decode(
+    const cJSON *root, struct ssoadmin_list_accounts_for_provisioned_permission_set_result *out,
+    char **cause)
 {
 	struct ssoadmin_list_accounts_for_provisioned_permission_set_result r = {0};
 	struct svc_dec d;
@@ -275,20 +279,20 @@ out_fail:
 
 int
 ssoadmin_list_account_assignments_request(struct ops_request *out, const char *instance_arn,
-    const char *account_id, const char *permission_set_arn, int max_results,
-    const char *next_token, char **cause)
+                                          const char *account_id, const char *permission_set_arn,
+                                          int max_results, const char *next_token, char **cause)
 {
 	const char *names[] = {"InstanceArn", "AccountId", "PermissionSetArn", NULL};
 	const char *values[] = {instance_arn, account_id, permission_set_arn, NULL};
 
 	return ssoadmin__request(out, OPS_SSOADMIN_LIST_ACCOUNT_ASSIGNMENTS, names, values,
-	    max_results, next_token, cause);
+	                         max_results, next_token, cause);
 }
 
 static const char *const ssoadmin_principal_names[] = {
-	[SSOADMIN_PRINCIPAL_UNKNOWN] = NULL,
-	[SSOADMIN_PRINCIPAL_USER] = "USER",
-	[SSOADMIN_PRINCIPAL_GROUP] = "GROUP",
+    [SSOADMIN_PRINCIPAL_UNKNOWN] = NULL,
+    [SSOADMIN_PRINCIPAL_USER] = "USER",
+    [SSOADMIN_PRINCIPAL_GROUP] = "GROUP",
 };
 
 void
@@ -307,7 +311,8 @@ ssoadmin_list_account_assignments_result_done(struct ssoadmin_list_account_assig
 
 int
 ssoadmin_list_account_assignments_decode(const cJSON *root,
-    struct ssoadmin_list_account_assignments_result *out, char **cause)
+                                         struct ssoadmin_list_account_assignments_result *out,
+                                         char **cause)
 {
 	struct ssoadmin_list_account_assignments_result r = {0};
 	struct svc_dec d;
@@ -317,8 +322,8 @@ ssoadmin_list_account_assignments_decode(const cJSON *root,
 
 	svc_dec_init(&d, "ListAccountAssignments", cause);
 	if (svc_root(&d, root) < 0 ||
-	    svc_arr(&d, root, "", "AccountAssignments", 0, SVC_MAX_ITEMS, &arr,
-		&r.nassignments) < 0 ||
+	    svc_arr(&d, root, "", "AccountAssignments", 0, SVC_MAX_ITEMS, &arr, &r.nassignments) <
+	        0 ||
 	    svc_token(&d, root, "NextToken", &r.next_token) < 0)
 		goto out_fail;
 	if (r.nassignments > 0)
@@ -332,10 +337,10 @@ ssoadmin_list_account_assignments_decode(const cJSON *root,
 		    svc_account(&d, e, w, "AccountId", SVC_REQUIRED, a->account_id) < 0 ||
 		    svc_dup(&d, e, w, "PermissionSetArn", 0, &a->permission_set_arn) < 0 ||
 		    svc_enum(&d, e, w, "PrincipalType", SVC_REQUIRED, ssoadmin_principal_names,
-			sizeof ssoadmin_principal_names / sizeof ssoadmin_principal_names[0],
-			SSOADMIN_PRINCIPAL_UNKNOWN, &type) < 0 ||
+		             sizeof ssoadmin_principal_names / sizeof ssoadmin_principal_names[0],
+		             SSOADMIN_PRINCIPAL_UNKNOWN, &type) < 0 ||
 		    svc_dup(&d, e, w, "PrincipalId", SVC_REQUIRED | SVC_NONEMPTY,
-			&a->principal_id) < 0)
+		            &a->principal_id) < 0)
 			goto out_fail;
 		a->principal_type = (enum ssoadmin_principal_type)type;
 	}

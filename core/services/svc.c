@@ -108,7 +108,8 @@ svc__attach(struct svc_body *b, cJSON *obj, const char *key, cJSON *item)
 		b->oom = 1;
 		return NULL;
 	}
-	if (key != NULL ? !cJSON_AddItemToObject(obj, key, item) : !cJSON_AddItemToArray(obj, item)) {
+	if (key != NULL ? !cJSON_AddItemToObject(obj, key, item)
+	                : !cJSON_AddItemToArray(obj, item)) {
 		cJSON_Delete(item);
 		b->oom = 1;
 		return NULL;
@@ -222,8 +223,8 @@ svc_arg_range(const char *op, const char *what, long v, long lo, long hi, char *
 	if (v >= lo && v <= hi)
 		return 0;
 	if (cause != NULL)
-		*cause = xasprintf("%s: %s must be between %ld and %ld, not %ld", op, what, lo, hi,
-		    v);
+		*cause =
+		    xasprintf("%s: %s must be between %ld and %ld, not %ld", op, what, lo, hi, v);
 	return -1;
 }
 
@@ -265,7 +266,7 @@ svc_fail(struct svc_dec *d, const char *where, const char *key, const char *fmt,
 		*d->cause = xasprintf("%s: %s", d->op, msg);
 	else
 		*d->cause = xasprintf("%s: %s%s%s: %s", d->op, where,
-		    *where != '\0' && *key != '\0' ? "." : "", key, msg);
+		                      *where != '\0' && *key != '\0' ? "." : "", key, msg);
 	free(msg);
 	return -1;
 }
@@ -328,7 +329,7 @@ svc_root(struct svc_dec *d, const cJSON *root)
 		return svc_fail(d, NULL, NULL, "no answer body");
 	if (!cJSON_IsObject(root))
 		return svc_fail(d, NULL, NULL, "expected a JSON object, got %s",
-		    svc__type_name(root));
+		                svc__type_name(root));
 	return 0;
 }
 
@@ -345,8 +346,8 @@ svc_item_obj(struct svc_dec *d, const cJSON *item, const char *where)
  * 0 when absent/null and optional, -1 (failure reported) otherwise.
  */
 static int
-svc__get(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, const cJSON **v)
+svc__get(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+         const cJSON **v)
 {
 	const cJSON *item = NULL;
 
@@ -363,7 +364,7 @@ svc__get(struct svc_dec *d, const cJSON *obj, const char *where, const char *key
 
 static int
 svc__want(struct svc_dec *d, const cJSON *v, const char *where, const char *key, int ok,
-    const char *want)
+          const char *want)
 {
 	if (ok)
 		return 0;
@@ -371,8 +372,8 @@ svc__want(struct svc_dec *d, const cJSON *v, const char *where, const char *key,
 }
 
 int
-svc_obj(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, const cJSON **out)
+svc_obj(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+        const cJSON **out)
 {
 	const cJSON *v = NULL;
 	int rc = svc__get(d, obj, where, key, flags, &v);
@@ -386,8 +387,8 @@ svc_obj(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
 }
 
 int
-svc_arr(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, size_t max, const cJSON **out, size_t *n)
+svc_arr(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+        size_t max, const cJSON **out, size_t *n)
 {
 	const cJSON *v = NULL;
 	size_t count = 0;
@@ -410,8 +411,8 @@ svc_arr(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
 }
 
 int
-svc_str(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, const char **out)
+svc_str(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+        const char **out)
 {
 	const cJSON *v = NULL;
 	int rc = svc__get(d, obj, where, key, flags, &v);
@@ -420,8 +421,8 @@ svc_str(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
 		return -1;
 	if (rc == 0)
 		return 0;
-	if (svc__want(d, v, where, key, cJSON_IsString(v) && v->valuestring != NULL,
-		"a string") < 0)
+	if (svc__want(d, v, where, key, cJSON_IsString(v) && v->valuestring != NULL, "a string") <
+	    0)
 		return -1;
 	if ((flags & SVC_NONEMPTY) && v->valuestring[0] == '\0')
 		return svc_fail(d, where, key, "empty");
@@ -430,8 +431,8 @@ svc_str(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
 }
 
 int
-svc_dup(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, char **out)
+svc_dup(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+        char **out)
 {
 	const char *s = NULL;
 
@@ -443,8 +444,7 @@ svc_dup(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
 }
 
 int
-svc_item_dup(struct svc_dec *d, const cJSON *item, const char *where, unsigned flags,
-    char **out)
+svc_item_dup(struct svc_dec *d, const cJSON *item, const char *where, unsigned flags, char **out)
 {
 	if (!cJSON_IsString(item) || item->valuestring == NULL)
 		return svc_fail(d, where, NULL, "expected a string, got %s", svc__type_name(item));
@@ -456,11 +456,11 @@ svc_item_dup(struct svc_dec *d, const cJSON *item, const char *where, unsigned f
 
 static int
 svc__account_str(struct svc_dec *d, const cJSON *v, const char *where, const char *key,
-    char out[13])
+                 char out[13])
 {
 	if (!cJSON_IsString(v) || v->valuestring == NULL)
 		return svc_fail(d, where, key, "expected a 12-digit account id string, got %s",
-		    svc__type_name(v));
+		                svc__type_name(v));
 	if (!svc__is_account_id(v->valuestring))
 		return svc_fail(d, where, key, "not a 12-digit account id");
 	memcpy(out, v->valuestring, 13);
@@ -468,8 +468,8 @@ svc__account_str(struct svc_dec *d, const cJSON *v, const char *where, const cha
 }
 
 int
-svc_account(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, char out[13])
+svc_account(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+            char out[13])
 {
 	const cJSON *v = NULL;
 	int rc = svc__get(d, obj, where, key, flags, &v);
@@ -486,8 +486,8 @@ svc_item_account(struct svc_dec *d, const cJSON *item, const char *where, char o
 }
 
 int
-svc_ident(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, size_t maxlen, char **out)
+svc_ident(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+          size_t maxlen, char **out)
 {
 	const char *s = NULL;
 	size_t n;
@@ -503,7 +503,7 @@ svc_ident(struct svc_dec *d, const cJSON *obj, const char *where, const char *ke
 		char c = s[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			c == '-' || c == '_'))
+		      c == '-' || c == '_'))
 			return svc_fail(d, where, key, "not a valid identifier");
 	}
 	*out = xstrdup(s);
@@ -512,7 +512,7 @@ svc_ident(struct svc_dec *d, const cJSON *obj, const char *where, const char *ke
 
 static int
 svc__uint(struct svc_dec *d, const cJSON *v, const char *where, const char *key, uint64_t max,
-    uint64_t *out)
+          uint64_t *out)
 {
 	double x;
 
@@ -528,8 +528,8 @@ svc__uint(struct svc_dec *d, const cJSON *v, const char *where, const char *key,
 }
 
 int
-svc_uint(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, uint64_t max, uint64_t *out)
+svc_uint(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+         uint64_t max, uint64_t *out)
 {
 	const cJSON *v = NULL;
 	int rc = svc__get(d, obj, where, key, flags, &v);
@@ -540,15 +540,14 @@ svc_uint(struct svc_dec *d, const cJSON *obj, const char *where, const char *key
 }
 
 int
-svc_item_uint(struct svc_dec *d, const cJSON *item, const char *where, uint64_t max,
-    uint64_t *out)
+svc_item_uint(struct svc_dec *d, const cJSON *item, const char *where, uint64_t max, uint64_t *out)
 {
 	return svc__uint(d, item, where, NULL, max, out);
 }
 
 int
-svc_num(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, double lo, double hi, double *out)
+svc_num(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+        double lo, double hi, double *out)
 {
 	const cJSON *v = NULL;
 	int rc = svc__get(d, obj, where, key, flags, &v);
@@ -564,8 +563,8 @@ svc_num(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
 }
 
 int
-svc_bool(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, int *out)
+svc_bool(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+         int *out)
 {
 	const cJSON *v = NULL;
 	int rc = svc__get(d, obj, where, key, flags, &v);
@@ -579,8 +578,8 @@ svc_bool(struct svc_dec *d, const cJSON *obj, const char *where, const char *key
 }
 
 int
-svc_time(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, double *out)
+svc_time(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+         double *out)
 {
 	const cJSON *v = NULL;
 	int rc = svc__get(d, obj, where, key, flags, &v);
@@ -603,8 +602,8 @@ svc_time(struct svc_dec *d, const cJSON *obj, const char *where, const char *key
 }
 
 int
-svc_decimal(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, double *out)
+svc_decimal(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+            double *out)
 {
 	const char *s = NULL;
 	double x;
@@ -620,8 +619,8 @@ svc_decimal(struct svc_dec *d, const cJSON *obj, const char *where, const char *
 }
 
 int
-svc_enum(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, const char *const *names, size_t n, int unknown, int *out)
+svc_enum(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+         const char *const *names, size_t n, int unknown, int *out)
 {
 	const char *s = NULL;
 

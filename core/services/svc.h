@@ -110,23 +110,23 @@ int svc_root(struct svc_dec *d, const cJSON *root);
 int svc_item_obj(struct svc_dec *d, const cJSON *item, const char *where);
 
 /* obj.key as an object (borrowed). *out NULL when absent and optional. */
-int svc_obj(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, const cJSON **out);
+int svc_obj(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+            const cJSON **out);
 /* obj.key as an array of at most max items (borrowed). *out NULL, *n 0 when absent. */
-int svc_arr(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, size_t max, const cJSON **out, size_t *n);
+int svc_arr(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+            size_t max, const cJSON **out, size_t *n);
 /* obj.key as a string (borrowed from the tree). */
-int svc_str(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, const char **out);
+int svc_str(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+            const char **out);
 /* obj.key as a copied string. Caller frees *out. */
-int svc_dup(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, char **out);
+int svc_dup(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+            char **out);
 /* The same for an array element (where names the element, e.g. "PermissionSets[2]"). */
 int svc_item_dup(struct svc_dec *d, const cJSON *item, const char *where, unsigned flags,
-    char **out);
+                 char **out);
 /* A 12-digit account id string (never a number) into out. */
 int svc_account(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, char out[13]);
+                unsigned flags, char out[13]);
 /* The same for an array element. */
 int svc_item_account(struct svc_dec *d, const cJSON *item, const char *where, char out[13]);
 /*
@@ -134,34 +134,34 @@ int svc_item_account(struct svc_dec *d, const cJSON *item, const char *where, ch
  * 1..maxlen bytes, copied. Keeps hostile text out of host names and ids.
  */
 int svc_ident(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, size_t maxlen, char **out);
+              unsigned flags, size_t maxlen, char **out);
 /* A whole number in [0, max] (max <= 2^53). Not a string, not a fraction. */
 int svc_uint(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, uint64_t max, uint64_t *out);
+             unsigned flags, uint64_t max, uint64_t *out);
 /* The same for a value already in hand (an array element or a map value). */
 int svc_item_uint(struct svc_dec *d, const cJSON *item, const char *where, uint64_t max,
-    uint64_t *out);
+                  uint64_t *out);
 /* A finite number in [lo, hi]. */
-int svc_num(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, double lo, double hi, double *out);
+int svc_num(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+            double lo, double hi, double *out);
 /* true/false. */
 int svc_bool(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, int *out);
+             unsigned flags, int *out);
 /*
  * A timestamp: epoch seconds as a JSON number, or a string in any form
  * util_parse_time() takes (ISO 8601 or decimal epoch). Years 1970..9999.
  */
 int svc_time(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, double *out);
+             unsigned flags, double *out);
 /* A decimal number written as a JSON string ("604.456000..."), parsed with strtod. */
 int svc_decimal(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, double *out);
+                unsigned flags, double *out);
 /*
  * A string enum: *out = the index of the value in names[0..n), or unknown when
  * the value is not listed (AWS adds values; an unknown one is not an error).
  */
 int svc_enum(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
-    unsigned flags, const char *const *names, size_t n, int unknown, int *out);
+             unsigned flags, const char *const *names, size_t n, int unknown, int *out);
 /*
  * A pagination token at root.key: absent, null or "" mean the last page
  * (*out NULL); a string is copied; anything else is an error.

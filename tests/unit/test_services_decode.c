@@ -95,154 +95,154 @@ struct decoder {
 	int empty_ok; /* "{}" decodes (nothing required at the top) */
 };
 
-#define WRAP(name, type, decode_fn, done_fn)                                  \
-	static int name##_dec(const cJSON *root, void *out, char **cause)     \
-	{                                                                     \
-		return decode_fn(root, (type *)out, cause);                   \
-	}                                                                     \
-	static void name##_done(void *out)                                    \
-	{                                                                     \
-		done_fn((type *)out);                                         \
+#define WRAP(name, type, decode_fn, done_fn)                                                       \
+	static int name##_dec(const cJSON *root, void *out, char **cause)                          \
+	{                                                                                          \
+		return decode_fn(root, (type *)out, cause);                                        \
+	}                                                                                          \
+	static void name##_done(void *out)                                                         \
+	{                                                                                          \
+		done_fn((type *)out);                                                              \
 	}
 
 WRAP(org, struct organizations_describe_organization_result,
-    organizations_describe_organization_decode, organizations_describe_organization_result_done)
+     organizations_describe_organization_decode, organizations_describe_organization_result_done)
 WRAP(roots, struct organizations_list_roots_result, organizations_list_roots_decode,
-    organizations_list_roots_result_done)
+     organizations_list_roots_result_done)
 WRAP(ous, struct organizations_list_organizational_units_for_parent_result,
-    organizations_list_organizational_units_for_parent_decode,
-    organizations_list_organizational_units_for_parent_result_done)
+     organizations_list_organizational_units_for_parent_decode,
+     organizations_list_organizational_units_for_parent_result_done)
 WRAP(accts, struct organizations_list_accounts_result, organizations_list_accounts_decode,
-    organizations_list_accounts_result_done)
+     organizations_list_accounts_result_done)
 WRAP(afp, struct organizations_list_accounts_result, organizations_list_accounts_for_parent_decode,
-    organizations_list_accounts_result_done)
+     organizations_list_accounts_result_done)
 WRAP(parents, struct organizations_list_parents_result, organizations_list_parents_decode,
-    organizations_list_parents_result_done)
+     organizations_list_parents_result_done)
 WRAP(delegated, struct organizations_list_delegated_administrators_result,
-    organizations_list_delegated_administrators_decode,
-    organizations_list_delegated_administrators_result_done)
+     organizations_list_delegated_administrators_decode,
+     organizations_list_delegated_administrators_result_done)
 WRAP(regions, struct awsaccount_list_regions_result, awsaccount_list_regions_decode,
-    awsaccount_list_regions_result_done)
+     awsaccount_list_regions_result_done)
 WRAP(summary, struct configservice_get_compliance_summary_by_config_rule_result,
-    configservice_get_compliance_summary_by_config_rule_decode,
-    configservice_get_compliance_summary_by_config_rule_result_done)
+     configservice_get_compliance_summary_by_config_rule_decode,
+     configservice_get_compliance_summary_by_config_rule_result_done)
 WRAP(dcbcr, struct configservice_describe_compliance_by_config_rule_result,
-    configservice_describe_compliance_by_config_rule_decode,
-    configservice_describe_compliance_by_config_rule_result_done)
+     configservice_describe_compliance_by_config_rule_decode,
+     configservice_describe_compliance_by_config_rule_result_done)
 WRAP(rules, struct configservice_describe_config_rules_result,
-    configservice_describe_config_rules_decode, configservice_describe_config_rules_result_done)
+     configservice_describe_config_rules_decode, configservice_describe_config_rules_result_done)
 WRAP(aggs, struct configservice_describe_configuration_aggregators_result,
-    configservice_describe_configuration_aggregators_decode,
-    configservice_describe_configuration_aggregators_result_done)
+     configservice_describe_configuration_aggregators_decode,
+     configservice_describe_configuration_aggregators_result_done)
 WRAP(dacbcr, struct configservice_describe_aggregate_compliance_by_config_rules_result,
-    configservice_describe_aggregate_compliance_by_config_rules_decode,
-    configservice_describe_aggregate_compliance_by_config_rules_result_done)
+     configservice_describe_aggregate_compliance_by_config_rules_decode,
+     configservice_describe_aggregate_compliance_by_config_rules_result_done)
 WRAP(gacrcs, struct configservice_get_aggregate_config_rule_compliance_summary_result,
-    configservice_get_aggregate_config_rule_compliance_summary_decode,
-    configservice_get_aggregate_config_rule_compliance_summary_result_done)
+     configservice_get_aggregate_config_rule_compliance_summary_decode,
+     configservice_get_aggregate_config_rule_compliance_summary_result_done)
 WRAP(detectors, struct guardduty_list_detectors_result, guardduty_list_detectors_decode,
-    guardduty_list_detectors_result_done)
+     guardduty_list_detectors_result_done)
 WRAP(detector, struct guardduty_get_detector_result, guardduty_get_detector_decode,
-    guardduty_get_detector_result_done)
+     guardduty_get_detector_result_done)
 WRAP(stats, struct guardduty_get_findings_statistics_result,
-    guardduty_get_findings_statistics_decode, guardduty_get_findings_statistics_result_done)
+     guardduty_get_findings_statistics_decode, guardduty_get_findings_statistics_result_done)
 WRAP(lfind, struct guardduty_list_findings_result, guardduty_list_findings_decode,
-    guardduty_list_findings_result_done)
+     guardduty_list_findings_result_done)
 WRAP(gfind, struct guardduty_get_findings_result, guardduty_get_findings_decode,
-    guardduty_get_findings_result_done)
+     guardduty_get_findings_result_done)
 WRAP(members, struct guardduty_list_members_result, guardduty_list_members_decode,
-    guardduty_list_members_result_done)
+     guardduty_list_members_result_done)
 WRAP(budgets, struct budgets_describe_budgets_result, budgets_describe_budgets_decode,
-    budgets_describe_budgets_result_done)
+     budgets_describe_budgets_result_done)
 WRAP(cost, struct ce_get_cost_and_usage_result, ce_get_cost_and_usage_decode,
-    ce_get_cost_and_usage_result_done)
+     ce_get_cost_and_usage_result_done)
 WRAP(instances, struct ssoadmin_list_instances_result, ssoadmin_list_instances_decode,
-    ssoadmin_list_instances_result_done)
+     ssoadmin_list_instances_result_done)
 WRAP(psets, struct ssoadmin_list_permission_sets_result, ssoadmin_list_permission_sets_decode,
-    ssoadmin_list_permission_sets_result_done)
-WRAP(pset, struct ssoadmin_describe_permission_set_result,
-    ssoadmin_describe_permission_set_decode, ssoadmin_describe_permission_set_result_done)
+     ssoadmin_list_permission_sets_result_done)
+WRAP(pset, struct ssoadmin_describe_permission_set_result, ssoadmin_describe_permission_set_decode,
+     ssoadmin_describe_permission_set_result_done)
 WRAP(prov, struct ssoadmin_list_accounts_for_provisioned_permission_set_result,
-    ssoadmin_list_accounts_for_provisioned_permission_set_decode,
-    ssoadmin_list_accounts_for_provisioned_permission_set_result_done)
+     ssoadmin_list_accounts_for_provisioned_permission_set_decode,
+     ssoadmin_list_accounts_for_provisioned_permission_set_result_done)
 WRAP(assign, struct ssoadmin_list_account_assignments_result,
-    ssoadmin_list_account_assignments_decode, ssoadmin_list_account_assignments_result_done)
+     ssoadmin_list_account_assignments_decode, ssoadmin_list_account_assignments_result_done)
 WRAP(user, struct identitystore_describe_user_result, identitystore_describe_user_decode,
-    identitystore_describe_user_result_done)
+     identitystore_describe_user_result_done)
 WRAP(group, struct identitystore_describe_group_result, identitystore_describe_group_decode,
-    identitystore_describe_group_result_done)
+     identitystore_describe_group_result_done)
 
-#define D(name, type, opname, empty, ...) \
-	{opname, sizeof(type), name##_dec, name##_done, {__VA_ARGS__}, empty}
+#define D(name, type, opname, empty, ...)                                                          \
+	{                                                                                          \
+		opname, sizeof(type), name##_dec, name##_done, {__VA_ARGS__}, empty                \
+	}
 
 static const struct decoder decoders[] = {
-	D(org, struct organizations_describe_organization_result, "DescribeOrganization", 0,
-	    "organizations/DescribeOrganization.json"),
-	D(roots, struct organizations_list_roots_result, "ListRoots", 1,
-	    "organizations/ListRoots.json"),
-	D(ous, struct organizations_list_organizational_units_for_parent_result,
-	    "ListOrganizationalUnitsForParent", 1,
-	    "organizations/ListOrganizationalUnitsForParent.json"),
-	D(accts, struct organizations_list_accounts_result, "ListAccounts", 1,
-	    "organizations/ListAccounts.json", "organizations/ListAccounts.status-only.json"),
-	D(afp, struct organizations_list_accounts_result, "ListAccountsForParent", 1,
-	    "organizations/ListAccountsForParent.json"),
-	D(parents, struct organizations_list_parents_result, "ListParents", 1,
-	    "organizations/ListParents.json"),
-	D(delegated, struct organizations_list_delegated_administrators_result,
-	    "ListDelegatedAdministrators", 1, "organizations/ListDelegatedAdministrators.json"),
-	D(regions, struct awsaccount_list_regions_result, "ListRegions", 1,
-	    "account/ListRegions.json"),
-	D(summary, struct configservice_get_compliance_summary_by_config_rule_result,
-	    "GetComplianceSummaryByConfigRule", 1, "config/GetComplianceSummaryByConfigRule.json"),
-	D(dcbcr, struct configservice_describe_compliance_by_config_rule_result,
-	    "DescribeComplianceByConfigRule", 1, "config/DescribeComplianceByConfigRule.json"),
-	D(rules, struct configservice_describe_config_rules_result, "DescribeConfigRules", 1,
-	    "config/DescribeConfigRules.json"),
-	D(aggs, struct configservice_describe_configuration_aggregators_result,
-	    "DescribeConfigurationAggregators", 1, "config/DescribeConfigurationAggregators.json"),
-	D(dacbcr, struct configservice_describe_aggregate_compliance_by_config_rules_result,
-	    "DescribeAggregateComplianceByConfigRules", 1,
-	    "config/DescribeAggregateComplianceByConfigRules.json"),
-	D(gacrcs, struct configservice_get_aggregate_config_rule_compliance_summary_result,
-	    "GetAggregateConfigRuleComplianceSummary", 1,
-	    "config/GetAggregateConfigRuleComplianceSummary.GroupByKey-ACCOUNT_ID.json",
-	    "config/GetAggregateConfigRuleComplianceSummary.GroupByKey-AWS_REGION.json"),
-	D(detectors, struct guardduty_list_detectors_result, "ListDetectors", 0,
-	    "guardduty/ListDetectors.json", "guardduty/ListDetectors.empty.json"),
-	D(detector, struct guardduty_get_detector_result, "GetDetector", 0,
-	    "guardduty/GetDetector.json"),
-	D(stats, struct guardduty_get_findings_statistics_result, "GetFindingsStatistics", 0,
-	    "guardduty/GetFindingsStatistics.COUNT_BY_SEVERITY.json",
-	    "guardduty/GetFindingsStatistics.COUNT_BY_SEVERITY.bands.json",
-	    "guardduty/GetFindingsStatistics.GroupBy-ACCOUNT.json",
-	    "guardduty/GetFindingsStatistics.GroupBy-SEVERITY.json"),
-	D(lfind, struct guardduty_list_findings_result, "ListFindings", 0,
-	    "guardduty/ListFindings.json"),
-	D(gfind, struct guardduty_get_findings_result, "GetFindings", 0,
-	    "guardduty/GetFindings.json", "guardduty/GetFindings.resources.json"),
-	D(members, struct guardduty_list_members_result, "ListMembers", 1,
-	    "guardduty/ListMembers.json"),
-	D(budgets, struct budgets_describe_budgets_result, "DescribeBudgets", 1,
-	    "budgets/DescribeBudgets.json", "budgets/DescribeBudgets.mixed.json"),
-	D(cost, struct ce_get_cost_and_usage_result, "GetCostAndUsage", 1,
-	    "ce/GetCostAndUsage.GroupBy-LINKED_ACCOUNT-REGION.json",
-	    "ce/GetCostAndUsage.two-periods.json"),
-	D(instances, struct ssoadmin_list_instances_result, "ListInstances", 1,
-	    "sso-admin/ListInstances.json"),
-	D(psets, struct ssoadmin_list_permission_sets_result, "ListPermissionSets", 1,
-	    "sso-admin/ListPermissionSets.json"),
-	D(pset, struct ssoadmin_describe_permission_set_result, "DescribePermissionSet", 0,
-	    "sso-admin/DescribePermissionSet.json"),
-	D(prov, struct ssoadmin_list_accounts_for_provisioned_permission_set_result,
-	    "ListAccountsForProvisionedPermissionSet", 1,
-	    "sso-admin/ListAccountsForProvisionedPermissionSet.json"),
-	D(assign, struct ssoadmin_list_account_assignments_result, "ListAccountAssignments", 1,
-	    "sso-admin/ListAccountAssignments.json", "sso-admin/ListAccountAssignmentsForPrincipal.json"),
-	D(user, struct identitystore_describe_user_result, "DescribeUser", 0,
-	    "identitystore/DescribeUser.json", "identitystore/DescribeUser.displayname-only.json"),
-	D(group, struct identitystore_describe_group_result, "DescribeGroup", 0,
-	    "identitystore/DescribeGroup.json"),
+    D(org, struct organizations_describe_organization_result, "DescribeOrganization", 0,
+      "organizations/DescribeOrganization.json"),
+    D(roots, struct organizations_list_roots_result, "ListRoots", 1,
+      "organizations/ListRoots.json"),
+    D(ous, struct organizations_list_organizational_units_for_parent_result,
+      "ListOrganizationalUnitsForParent", 1, "organizations/ListOrganizationalUnitsForParent.json"),
+    D(accts, struct organizations_list_accounts_result, "ListAccounts", 1,
+      "organizations/ListAccounts.json", "organizations/ListAccounts.status-only.json"),
+    D(afp, struct organizations_list_accounts_result, "ListAccountsForParent", 1,
+      "organizations/ListAccountsForParent.json"),
+    D(parents, struct organizations_list_parents_result, "ListParents", 1,
+      "organizations/ListParents.json"),
+    D(delegated, struct organizations_list_delegated_administrators_result,
+      "ListDelegatedAdministrators", 1, "organizations/ListDelegatedAdministrators.json"),
+    D(regions, struct awsaccount_list_regions_result, "ListRegions", 1, "account/ListRegions.json"),
+    D(summary, struct configservice_get_compliance_summary_by_config_rule_result,
+      "GetComplianceSummaryByConfigRule", 1, "config/GetComplianceSummaryByConfigRule.json"),
+    D(dcbcr, struct configservice_describe_compliance_by_config_rule_result,
+      "DescribeComplianceByConfigRule", 1, "config/DescribeComplianceByConfigRule.json"),
+    D(rules, struct configservice_describe_config_rules_result, "DescribeConfigRules", 1,
+      "config/DescribeConfigRules.json"),
+    D(aggs, struct configservice_describe_configuration_aggregators_result,
+      "DescribeConfigurationAggregators", 1, "config/DescribeConfigurationAggregators.json"),
+    D(dacbcr, struct configservice_describe_aggregate_compliance_by_config_rules_result,
+      "DescribeAggregateComplianceByConfigRules", 1,
+      "config/DescribeAggregateComplianceByConfigRules.json"),
+    D(gacrcs, struct configservice_get_aggregate_config_rule_compliance_summary_result,
+      "GetAggregateConfigRuleComplianceSummary", 1,
+      "config/GetAggregateConfigRuleComplianceSummary.GroupByKey-ACCOUNT_ID.json",
+      "config/GetAggregateConfigRuleComplianceSummary.GroupByKey-AWS_REGION.json"),
+    D(detectors, struct guardduty_list_detectors_result, "ListDetectors", 0,
+      "guardduty/ListDetectors.json", "guardduty/ListDetectors.empty.json"),
+    D(detector, struct guardduty_get_detector_result, "GetDetector", 0,
+      "guardduty/GetDetector.json"),
+    D(stats, struct guardduty_get_findings_statistics_result, "GetFindingsStatistics", 0,
+      "guardduty/GetFindingsStatistics.COUNT_BY_SEVERITY.json",
+      "guardduty/GetFindingsStatistics.COUNT_BY_SEVERITY.bands.json",
+      "guardduty/GetFindingsStatistics.GroupBy-ACCOUNT.json",
+      "guardduty/GetFindingsStatistics.GroupBy-SEVERITY.json"),
+    D(lfind, struct guardduty_list_findings_result, "ListFindings", 0,
+      "guardduty/ListFindings.json"),
+    D(gfind, struct guardduty_get_findings_result, "GetFindings", 0, "guardduty/GetFindings.json",
+      "guardduty/GetFindings.resources.json"),
+    D(members, struct guardduty_list_members_result, "ListMembers", 1,
+      "guardduty/ListMembers.json"),
+    D(budgets, struct budgets_describe_budgets_result, "DescribeBudgets", 1,
+      "budgets/DescribeBudgets.json", "budgets/DescribeBudgets.mixed.json"),
+    D(cost, struct ce_get_cost_and_usage_result, "GetCostAndUsage", 1,
+      "ce/GetCostAndUsage.GroupBy-LINKED_ACCOUNT-REGION.json",
+      "ce/GetCostAndUsage.two-periods.json"),
+    D(instances, struct ssoadmin_list_instances_result, "ListInstances", 1,
+      "sso-admin/ListInstances.json"),
+    D(psets, struct ssoadmin_list_permission_sets_result, "ListPermissionSets", 1,
+      "sso-admin/ListPermissionSets.json"),
+    D(pset, struct ssoadmin_describe_permission_set_result, "DescribePermissionSet", 0,
+      "sso-admin/DescribePermissionSet.json"),
+    D(prov, struct ssoadmin_list_accounts_for_provisioned_permission_set_result,
+      "ListAccountsForProvisionedPermissionSet", 1,
+      "sso-admin/ListAccountsForProvisionedPermissionSet.json"),
+    D(assign, struct ssoadmin_list_account_assignments_result, "ListAccountAssignments", 1,
+      "sso-admin/ListAccountAssignments.json", "sso-admin/ListAccountAssignmentsForPrincipal.json"),
+    D(user, struct identitystore_describe_user_result, "DescribeUser", 0,
+      "identitystore/DescribeUser.json", "identitystore/DescribeUser.displayname-only.json"),
+    D(group, struct identitystore_describe_group_result, "DescribeGroup", 0,
+      "identitystore/DescribeGroup.json"),
 };
 
 #define NDECODERS (sizeof decoders / sizeof decoders[0])
@@ -259,7 +259,7 @@ decoder(const char *op)
 }
 
 #define SENTINEL 0xa5
-#define MAXOUT 256
+#define MAXOUT   256
 
 /*
  * Decodes root with dec into a sentinel-filled buffer. On success frees the
@@ -343,7 +343,8 @@ test_organizations(void **state)
 	assert_string_equal(org.feature_set, "ALL");
 	assert_string_equal(org.master_account_id, "111122223333");
 	assert_string_equal(org.master_account_email, "root@example.com");
-	assert_string_equal(org.master_account_arn,
+	assert_string_equal(
+	    org.master_account_arn,
 	    "arn:aws:organizations::111122223333:account/o-exampleorgid/111122223333");
 	organizations_describe_organization_result_done(&org);
 	organizations_describe_organization_result_done(NULL);
@@ -359,7 +360,8 @@ test_organizations(void **state)
 	cJSON_Delete(j);
 
 	j = fixture("organizations/ListOrganizationalUnitsForParent.json");
-	assert_int_equal(organizations_list_organizational_units_for_parent_decode(j, &ous, NULL), 0);
+	assert_int_equal(organizations_list_organizational_units_for_parent_decode(j, &ous, NULL),
+	                 0);
 	assert_int_equal(ous.nous, 2);
 	assert_string_equal(ous.ous[0].id, "ou-ab12-11111111");
 	assert_string_equal(ous.ous[0].name, "Workloads");
@@ -470,7 +472,8 @@ test_config(void **state)
 
 	(void)state;
 	j = fixture("config/GetComplianceSummaryByConfigRule.json");
-	assert_int_equal(configservice_get_compliance_summary_by_config_rule_decode(j, &s, NULL), 0);
+	assert_int_equal(configservice_get_compliance_summary_by_config_rule_decode(j, &s, NULL),
+	                 0);
 	assert_true(s.present);
 	assert_true(s.summary.compliant.present);
 	assert_int_equal(s.summary.compliant.count, 17);
@@ -483,11 +486,13 @@ test_config(void **state)
 
 	/* No summary, and a summary without counts: unknown, never zero. */
 	j = json("{}");
-	assert_int_equal(configservice_get_compliance_summary_by_config_rule_decode(j, &s, NULL), 0);
+	assert_int_equal(configservice_get_compliance_summary_by_config_rule_decode(j, &s, NULL),
+	                 0);
 	assert_false(s.present);
 	cJSON_Delete(j);
 	j = json("{\"ComplianceSummary\":{\"CompliantResourceCount\":{\"CapExceeded\":true}}}");
-	assert_int_equal(configservice_get_compliance_summary_by_config_rule_decode(j, &s, NULL), 0);
+	assert_int_equal(configservice_get_compliance_summary_by_config_rule_decode(j, &s, NULL),
+	                 0);
 	assert_true(s.present);
 	assert_false(s.summary.compliant.present);
 	assert_false(s.summary.compliant.capped);
@@ -508,7 +513,7 @@ test_config(void **state)
 	configservice_describe_compliance_by_config_rule_result_done(&c);
 	cJSON_Delete(j);
 	assert_string_equal(configservice_compliance_name(CONFIGSERVICE_NOT_APPLICABLE),
-	    "NOT_APPLICABLE");
+	                    "NOT_APPLICABLE");
 	assert_null(configservice_compliance_name(CONFIGSERVICE__COUNT));
 
 	j = fixture("config/DescribeConfigRules.json");
@@ -520,7 +525,7 @@ test_config(void **state)
 	assert_string_equal(rules.rules[0].source_owner, "AWS");
 	assert_string_equal(rules.rules[0].source_identifier, "REQUIRED_TAGS");
 	assert_string_equal(rules.rules[0].description,
-	    "Checks that resources carry the required tags.");
+	                    "Checks that resources carry the required tags.");
 	assert_string_equal(rules.rules[1].source_owner, "CUSTOM_LAMBDA");
 	assert_null(rules.rules[1].description);
 	assert_string_equal(rules.next_token, "rules-page-2");
@@ -536,14 +541,14 @@ test_config(void **state)
 	assert_int_equal(a.aggregators[0].nregions, 0);
 	assert_int_equal(a.aggregators[0].naccount_sources, 0);
 	assert_string_equal(a.aggregators[0].org_role_arn,
-	    "arn:aws:iam::111122223333:role/ConfigAggregatorRole");
+	                    "arn:aws:iam::111122223333:role/ConfigAggregatorRole");
 	configservice_describe_configuration_aggregators_result_done(&a);
 	cJSON_Delete(j);
 	j = json("{\"ConfigurationAggregators\":[{\"ConfigurationAggregatorName\":\"eu\","
-		 "\"OrganizationAggregationSource\":{\"RoleArn\":\"r\",\"AwsRegions\":"
-		 "[\"eu-west-1\",\"eu-central-1\"],\"AllAwsRegions\":false}},"
-		 "{\"ConfigurationAggregatorName\":\"acct\",\"AccountAggregationSources\":"
-		 "[{\"AccountIds\":[\"444455556666\"],\"AllAwsRegions\":true}]}]}");
+	         "\"OrganizationAggregationSource\":{\"RoleArn\":\"r\",\"AwsRegions\":"
+	         "[\"eu-west-1\",\"eu-central-1\"],\"AllAwsRegions\":false}},"
+	         "{\"ConfigurationAggregatorName\":\"acct\",\"AccountAggregationSources\":"
+	         "[{\"AccountIds\":[\"444455556666\"],\"AllAwsRegions\":true}]}]}");
 	assert_int_equal(configservice_describe_configuration_aggregators_decode(j, &a, NULL), 0);
 	assert_int_equal(a.aggregators[0].nregions, 2);
 	assert_string_equal(a.aggregators[0].regions[1], "eu-central-1");
@@ -554,9 +559,8 @@ test_config(void **state)
 	cJSON_Delete(j);
 
 	j = fixture("config/DescribeAggregateComplianceByConfigRules.json");
-	assert_int_equal(configservice_describe_aggregate_compliance_by_config_rules_decode(j, &ag,
-			     NULL),
-	    0);
+	assert_int_equal(
+	    configservice_describe_aggregate_compliance_by_config_rules_decode(j, &ag, NULL), 0);
 	assert_int_equal(ag.nrows, 2);
 	assert_string_equal(ag.rows[0].rule_name, "required-tags");
 	assert_int_equal(ag.rows[0].compliance, CONFIGSERVICE_NON_COMPLIANT);
@@ -570,9 +574,8 @@ test_config(void **state)
 	cJSON_Delete(j);
 
 	j = fixture("config/GetAggregateConfigRuleComplianceSummary.GroupByKey-ACCOUNT_ID.json");
-	assert_int_equal(configservice_get_aggregate_config_rule_compliance_summary_decode(j, &g,
-			     NULL),
-	    0);
+	assert_int_equal(
+	    configservice_get_aggregate_config_rule_compliance_summary_decode(j, &g, NULL), 0);
 	assert_int_equal(g.group_by, CONFIGSERVICE_GROUP_ACCOUNT_ID);
 	assert_int_equal(g.ngroups, 2);
 	assert_string_equal(g.groups[0].name, "444455556666");
@@ -586,9 +589,8 @@ test_config(void **state)
 	cJSON_Delete(j);
 
 	j = fixture("config/GetAggregateConfigRuleComplianceSummary.GroupByKey-AWS_REGION.json");
-	assert_int_equal(configservice_get_aggregate_config_rule_compliance_summary_decode(j, &g,
-			     NULL),
-	    0);
+	assert_int_equal(
+	    configservice_get_aggregate_config_rule_compliance_summary_decode(j, &g, NULL), 0);
 	assert_int_equal(g.group_by, CONFIGSERVICE_GROUP_AWS_REGION);
 	assert_string_equal(g.groups[1].name, "us-east-1");
 	assert_int_equal(g.groups[1].summary.compliant.count, 4);
@@ -672,6 +674,14 @@ test_guardduty(void **state)
 	guardduty_get_findings_statistics_result_done(&st);
 	cJSON_Delete(j);
 
+	/* Both forms in one answer are not added up twice. */
+	j = json("{\"findingStatistics\":{\"countBySeverity\":{\"8\":2},"
+	         "\"groupedBySeverity\":[{\"severity\":8,\"totalFindings\":2}]}}");
+	assert_int_equal(guardduty_get_findings_statistics_decode(j, &st, NULL), 0);
+	assert_int_equal(st.bands[GUARDDUTY_HIGH], 2);
+	guardduty_get_findings_statistics_result_done(&st);
+	cJSON_Delete(j);
+
 	j = fixture("guardduty/GetFindingsStatistics.GroupBy-SEVERITY.json");
 	assert_int_equal(guardduty_get_findings_statistics_decode(j, &st, NULL), 0);
 	assert_int_equal(st.have, GUARDDUTY_HAVE_BANDS);
@@ -716,7 +726,7 @@ test_guardduty(void **state)
 	cJSON_Delete(j);
 	/* Only the retired masterId: it stands in for administratorId. */
 	j = json("{\"members\":[{\"accountId\":\"777788889999\",\"masterId\":\"111122223333\"}],"
-		 "\"nextToken\":null}");
+	         "\"nextToken\":null}");
 	assert_int_equal(guardduty_list_members_decode(j, &lm, NULL), 0);
 	assert_string_equal(lm.members[0].administrator_id, "111122223333");
 	assert_null(lm.next_token);
@@ -777,8 +787,8 @@ test_guardduty_findings(void **state)
 
 	/* An unknown resourceType falls back to whatever details are there. */
 	j = json("{\"findings\":[{\"id\":\"x\",\"type\":\"t\",\"severity\":1,\"updatedAt\":0,"
-		 "\"resource\":{\"resourceType\":\"NewThing\",\"lambdaDetails\":"
-		 "{\"functionArn\":\"arn:fn\"},\"instanceDetails\":{\"instanceId\":\"\"}}}]}");
+	         "\"resource\":{\"resourceType\":\"NewThing\",\"lambdaDetails\":"
+	         "{\"functionArn\":\"arn:fn\"},\"instanceDetails\":{\"instanceId\":\"\"}}}]}");
 	assert_int_equal(guardduty_get_findings_decode(j, &r, NULL), 0);
 	assert_string_equal(r.findings[0].resource, "arn:fn");
 	guardduty_get_findings_result_done(&r);
@@ -805,7 +815,8 @@ test_budgets(void **state)
 	assert_string_equal(b->limit.unit, "USD");
 	assert_true(b->actual.present);
 	/* The long decimal string, parsed with strtod. */
-	assert_true(b->actual.amount == strtod("604.4560000000000172803993336856365203857421875", NULL));
+	assert_true(b->actual.amount ==
+	            strtod("604.4560000000000172803993336856365203857421875", NULL));
 	assert_true(fabs(b->actual.amount - 604.456) < 1e-9);
 	assert_true(b->forecast.present);
 	assert_true(b->forecast.amount == 1210.9);
@@ -823,9 +834,9 @@ test_budgets(void **state)
 	assert_true(r.budgets[0].actual.amount == 1200.25);
 	assert_false(r.budgets[0].forecast.present); /* no forecast: unknown, not 0 */
 	assert_true(r.budgets[1].limit.present);
-	assert_false(r.budgets[1].actual.present);   /* no CalculatedSpend */
+	assert_false(r.budgets[1].actual.present); /* no CalculatedSpend */
 	assert_true(r.budgets[1].start == 0);
-	assert_false(r.budgets[2].limit.present);    /* RI utilization: no limit */
+	assert_false(r.budgets[2].limit.present); /* RI utilization: no limit */
 	assert_string_equal(r.next_token, "budgets-page-2");
 	budgets_describe_budgets_result_done(&r);
 	cJSON_Delete(j);
@@ -874,7 +885,7 @@ test_cost(void **state)
 
 	/* Cost Explorer answered, no spend at all. */
 	j = json("{\"ResultsByTime\":[{\"TimePeriod\":{\"Start\":\"2024-06-01\",\"End\":"
-		 "\"2024-07-01\"},\"Total\":{},\"Groups\":[],\"Estimated\":true}]}");
+	         "\"2024-07-01\"},\"Total\":{},\"Groups\":[],\"Estimated\":true}]}");
 	assert_int_equal(ce_get_cost_and_usage_decode(j, &r, NULL), 0);
 	assert_int_equal(r.nrows, 0);
 	assert_null(r.rows);
@@ -909,8 +920,8 @@ test_sso(void **state)
 	j = fixture("sso-admin/ListPermissionSets.json");
 	assert_int_equal(ssoadmin_list_permission_sets_decode(j, &lp, NULL), 0);
 	assert_int_equal(lp.narns, 1);
-	assert_string_equal(lp.arns[0],
-	    "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-2222222222222222");
+	assert_string_equal(
+	    lp.arns[0], "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-2222222222222222");
 	assert_string_equal(lp.next_token, "ps-page-2");
 	ssoadmin_list_permission_sets_result_done(&lp);
 	cJSON_Delete(j);
@@ -926,7 +937,7 @@ test_sso(void **state)
 
 	j = fixture("sso-admin/ListAccountsForProvisionedPermissionSet.json");
 	assert_int_equal(ssoadmin_list_accounts_for_provisioned_permission_set_decode(j, &la, NULL),
-	    0);
+	                 0);
 	assert_int_equal(la.naccount_ids, 2);
 	assert_string_equal(la.account_ids[0], "444455556666");
 	assert_string_equal(la.account_ids[1], "777788889999");
@@ -939,7 +950,7 @@ test_sso(void **state)
 	assert_string_equal(aa.assignments[0].account_id, "444455556666");
 	assert_int_equal(aa.assignments[0].principal_type, SSOADMIN_PRINCIPAL_GROUP);
 	assert_string_equal(aa.assignments[0].principal_id,
-	    "906740a8e1-12345678-1234-1234-1234-123456789013");
+	                    "906740a8e1-12345678-1234-1234-1234-123456789013");
 	assert_int_equal(aa.assignments[1].principal_type, SSOADMIN_PRINCIPAL_USER);
 	ssoadmin_list_account_assignments_result_done(&aa);
 	cJSON_Delete(j);
@@ -971,7 +982,7 @@ test_tokens(void **state)
 {
 	struct organizations_list_roots_result r;
 	static const char *const ends[] = {"{\"Roots\":[]}", "{\"Roots\":[],\"NextToken\":null}",
-	    "{\"Roots\":[],\"NextToken\":\"\"}"};
+	                                   "{\"Roots\":[],\"NextToken\":\"\"}"};
 	cJSON *j;
 
 	(void)state;
@@ -990,11 +1001,11 @@ test_tokens(void **state)
 	organizations_list_roots_result_done(&r);
 	cJSON_Delete(j);
 	expect_fail("ListRoots", "{\"Roots\":[],\"NextToken\":5}",
-	    "ListRoots: NextToken: expected a string, got a number");
+	            "ListRoots: NextToken: expected a string, got a number");
 	expect_fail("ListDetectors", "{\"detectorIds\":[],\"nextToken\":{}}",
-	    "ListDetectors: nextToken: expected a string, got an object");
+	            "ListDetectors: nextToken: expected a string, got an object");
 	expect_fail("GetCostAndUsage", "{\"NextPageToken\":true}",
-	    "NextPageToken: expected a string, got a boolean");
+	            "NextPageToken: expected a string, got a boolean");
 }
 
 static void
@@ -1010,209 +1021,235 @@ test_malformed(void **state)
 	expect_fail("GetFindings", "null", "expected a JSON object, got null");
 
 	/* Ids are strings of 12 digits, never numbers. */
-	expect_fail("ListAccounts", "{\"Accounts\":[{\"Id\":111122223333,\"State\":\"ACTIVE\"}]}",
+	expect_fail(
+	    "ListAccounts", "{\"Accounts\":[{\"Id\":111122223333,\"State\":\"ACTIVE\"}]}",
 	    "ListAccounts: Accounts[0].Id: expected a 12-digit account id string, got a number");
 	expect_fail("ListAccounts",
-	    "{\"Accounts\":[{\"Id\":\"111122223333\",\"State\":\"ACTIVE\"},"
-	    "{\"Id\":\"11112222333\",\"State\":\"ACTIVE\"}]}",
-	    "Accounts[1].Id: not a 12-digit account id");
+	            "{\"Accounts\":[{\"Id\":\"111122223333\",\"State\":\"ACTIVE\"},"
+	            "{\"Id\":\"11112222333\",\"State\":\"ACTIVE\"}]}",
+	            "Accounts[1].Id: not a 12-digit account id");
 	expect_fail("ListAccounts", "{\"Accounts\":[{\"Id\":\"1111222233334\",\"State\":\"A\"}]}",
-	    "not a 12-digit account id");
+	            "not a 12-digit account id");
 	expect_fail("ListAccounts", "{\"Accounts\":[{\"Id\":\"111122223333\"}]}",
-	    "Accounts[0]: neither State nor Status is given");
+	            "Accounts[0]: neither State nor Status is given");
 	expect_fail("ListAccounts", "{\"Accounts\":[{\"Id\":\"111122223333\",\"State\":\"\"}]}",
-	    "Accounts[0].State: empty");
+	            "Accounts[0].State: empty");
 	expect_fail("ListAccounts", "{\"Accounts\":\"all\"}",
-	    "ListAccounts: Accounts: expected an array, got a string");
+	            "ListAccounts: Accounts: expected an array, got a string");
 	expect_fail("ListAccounts", "{\"Accounts\":[7]}", "Accounts[0]: expected an object");
 	expect_fail("ListAccounts",
-	    "{\"Accounts\":[{\"Id\":\"111122223333\",\"State\":\"ACTIVE\",\"JoinedTimestamp\":\"soon\"}]}",
-	    "Accounts[0].JoinedTimestamp: not a timestamp");
+	            "{\"Accounts\":[{\"Id\":\"111122223333\",\"State\":\"ACTIVE\","
+	            "\"JoinedTimestamp\":\"soon\"}]}",
+	            "Accounts[0].JoinedTimestamp: not a timestamp");
 	expect_fail("ListAccounts",
-	    "{\"Accounts\":[{\"Id\":\"111122223333\",\"State\":\"ACTIVE\",\"JoinedTimestamp\":1e300}]}",
-	    "JoinedTimestamp: timestamp out of range");
+	            "{\"Accounts\":[{\"Id\":\"111122223333\",\"State\":\"ACTIVE\","
+	            "\"JoinedTimestamp\":1e300}]}",
+	            "JoinedTimestamp: timestamp out of range");
 	expect_fail("DescribeOrganization", "{\"Organization\":{\"Id\":\"o-x\"}}",
-	    "DescribeOrganization: Organization.MasterAccountId: missing");
+	            "DescribeOrganization: Organization.MasterAccountId: missing");
 	expect_fail("DescribeOrganization", "{}", "DescribeOrganization: Organization: missing");
 	expect_fail("DescribeOrganization", "{\"Organization\":[]}",
-	    "Organization: expected an object, got an array");
+	            "Organization: expected an object, got an array");
 	expect_fail("ListOrganizationalUnitsForParent",
-	    "{\"OrganizationalUnits\":[{\"Id\":\"ou-ab12-1\\u001b]0;pwned\\u0007\"}]}",
-	    "OrganizationalUnits[0].Id: not a valid identifier");
+	            "{\"OrganizationalUnits\":[{\"Id\":\"ou-ab12-1\\u001b]0;pwned\\u0007\"}]}",
+	            "OrganizationalUnits[0].Id: not a valid identifier");
 	expect_fail("ListParents", "{\"Parents\":[{\"Id\":\"\"}]}", "Parents[0].Id: empty");
 
 	/* Region names end up in host names: only [A-Za-z0-9_-]. */
 	expect_fail("ListRegions",
-	    "{\"Regions\":[{\"RegionName\":\"evil.example.com/x\",\"RegionOptStatus\":\"ENABLED\"}]}",
-	    "ListRegions: Regions[0].RegionName: not a valid identifier");
+	            "{\"Regions\":[{\"RegionName\":\"evil.example.com/"
+	            "x\",\"RegionOptStatus\":\"ENABLED\"}]}",
+	            "ListRegions: Regions[0].RegionName: not a valid identifier");
 	expect_fail("ListRegions", "{\"Regions\":[{\"RegionOptStatus\":\"ENABLED\"}]}",
-	    "Regions[0].RegionName: missing");
+	            "Regions[0].RegionName: missing");
 
 	/* Counts: whole numbers, not past 2^53, not negative, not strings. */
 	expect_fail("GetComplianceSummaryByConfigRule",
-	    "{\"ComplianceSummary\":{\"CompliantResourceCount\":{\"CappedCount\":9007199254740993}}}",
-	    "ComplianceSummary.CompliantResourceCount.CappedCount: too large");
+	            "{\"ComplianceSummary\":{\"CompliantResourceCount\":{\"CappedCount\":"
+	            "9007199254740993}}}",
+	            "ComplianceSummary.CompliantResourceCount.CappedCount: too large");
 	expect_fail("GetComplianceSummaryByConfigRule",
-	    "{\"ComplianceSummary\":{\"CompliantResourceCount\":{\"CappedCount\":1e300}}}",
-	    "CappedCount: too large");
+	            "{\"ComplianceSummary\":{\"CompliantResourceCount\":{\"CappedCount\":1e300}}}",
+	            "CappedCount: too large");
 	expect_fail("GetComplianceSummaryByConfigRule",
-	    "{\"ComplianceSummary\":{\"NonCompliantResourceCount\":{\"CappedCount\":-1}}}",
-	    "NonCompliantResourceCount.CappedCount: not a whole number");
+	            "{\"ComplianceSummary\":{\"NonCompliantResourceCount\":{\"CappedCount\":-1}}}",
+	            "NonCompliantResourceCount.CappedCount: not a whole number");
 	expect_fail("GetComplianceSummaryByConfigRule",
-	    "{\"ComplianceSummary\":{\"NonCompliantResourceCount\":{\"CappedCount\":2.5}}}",
-	    "not a whole number");
-	expect_fail("GetComplianceSummaryByConfigRule",
+	            "{\"ComplianceSummary\":{\"NonCompliantResourceCount\":{\"CappedCount\":2.5}}}",
+	            "not a whole number");
+	expect_fail(
+	    "GetComplianceSummaryByConfigRule",
 	    "{\"ComplianceSummary\":{\"NonCompliantResourceCount\":{\"CappedCount\":\"3\"}}}",
 	    "CappedCount: expected a number, got a string");
 	expect_fail("GetComplianceSummaryByConfigRule",
-	    "{\"ComplianceSummary\":{\"NonCompliantResourceCount\":{\"CappedCount\":3,"
-	    "\"CapExceeded\":\"yes\"}}}",
-	    "CapExceeded: expected true or false, got a string");
-	expect_fail("GetComplianceSummaryByConfigRule",
+	            "{\"ComplianceSummary\":{\"NonCompliantResourceCount\":{\"CappedCount\":3,"
+	            "\"CapExceeded\":\"yes\"}}}",
+	            "CapExceeded: expected true or false, got a string");
+	expect_fail(
+	    "GetComplianceSummaryByConfigRule",
 	    "{\"ComplianceSummary\":{\"CompliantResourceCount\":{\"CappedCount\":4294967296}}}",
 	    "too large");
-	expect_fail("DescribeComplianceByConfigRule",
+	expect_fail(
+	    "DescribeComplianceByConfigRule",
 	    "{\"ComplianceByConfigRules\":[{\"Compliance\":{\"ComplianceType\":\"COMPLIANT\"}}]}",
 	    "ComplianceByConfigRules[0].ConfigRuleName: missing");
 	expect_fail("DescribeComplianceByConfigRule",
-	    "{\"ComplianceByConfigRules\":[{\"ConfigRuleName\":\"r\",\"Compliance\":"
-	    "{\"ComplianceType\":7}}]}",
-	    "ComplianceByConfigRules[0].Compliance.ComplianceType: expected a string");
-	expect_fail("DescribeAggregateComplianceByConfigRules",
+	            "{\"ComplianceByConfigRules\":[{\"ConfigRuleName\":\"r\",\"Compliance\":"
+	            "{\"ComplianceType\":7}}]}",
+	            "ComplianceByConfigRules[0].Compliance.ComplianceType: expected a string");
+	expect_fail(
+	    "DescribeAggregateComplianceByConfigRules",
 	    "{\"AggregateComplianceByConfigRules\":[{\"ConfigRuleName\":\"r\",\"AccountId\":"
 	    "\"444455556666\"}]}",
 	    "AggregateComplianceByConfigRules[0].AwsRegion: missing");
 	expect_fail("GetAggregateConfigRuleComplianceSummary",
-	    "{\"AggregateComplianceCounts\":[{\"ComplianceSummary\":{}}]}",
-	    "AggregateComplianceCounts[0].GroupName: missing");
+	            "{\"AggregateComplianceCounts\":[{\"ComplianceSummary\":{}}]}",
+	            "AggregateComplianceCounts[0].GroupName: missing");
 	expect_fail("DescribeConfigurationAggregators",
-	    "{\"ConfigurationAggregators\":[{\"ConfigurationAggregatorName\":\"a\","
-	    "\"OrganizationAggregationSource\":{\"AwsRegions\":[1]}}]}",
-	    "ConfigurationAggregators[0].OrganizationAggregationSource.AwsRegions[0]: expected a string");
+	            "{\"ConfigurationAggregators\":[{\"ConfigurationAggregatorName\":\"a\","
+	            "\"OrganizationAggregationSource\":{\"AwsRegions\":[1]}}]}",
+	            "ConfigurationAggregators[0].OrganizationAggregationSource.AwsRegions[0]: "
+	            "expected a string");
 
 	/* GuardDuty. */
 	expect_fail("ListDetectors", "{}", "ListDetectors: detectorIds: missing");
 	expect_fail("ListDetectors", "{\"detectorIds\":[\"\"]}", "detectorIds[0]: empty");
-	expect_fail("ListFindings", "{\"findingIds\":[null]}", "findingIds[0]: expected a string, got null");
+	expect_fail("ListFindings", "{\"findingIds\":[null]}",
+	            "findingIds[0]: expected a string, got null");
 	expect_fail("GetDetector", "{\"status\":1}", "GetDetector: status: expected a string");
 	expect_fail("GetDetector", "{}", "GetDetector: status: missing");
 	expect_fail("GetFindingsStatistics", "{}", "findingStatistics: missing");
 	expect_fail("GetFindingsStatistics",
-	    "{\"findingStatistics\":{\"countBySeverity\":{\"high\":3}}}",
-	    "findingStatistics.countBySeverity: key \"high\" is not a severity");
+	            "{\"findingStatistics\":{\"countBySeverity\":{\"high\":3}}}",
+	            "findingStatistics.countBySeverity: key \"high\" is not a severity");
 	expect_fail("GetFindingsStatistics",
-	    "{\"findingStatistics\":{\"countBySeverity\":{\"11\":3}}}", "is not a severity (0-10)");
+	            "{\"findingStatistics\":{\"countBySeverity\":{\"11\":3}}}",
+	            "is not a severity (0-10)");
 	expect_fail("GetFindingsStatistics",
-	    "{\"findingStatistics\":{\"countBySeverity\":{\"-1\":3}}}", "is not a severity");
+	            "{\"findingStatistics\":{\"countBySeverity\":{\"-1\":3}}}",
+	            "is not a severity");
 	expect_fail("GetFindingsStatistics",
-	    "{\"findingStatistics\":{\"countBySeverity\":{\"nan\":3}}}", "is not a severity");
+	            "{\"findingStatistics\":{\"countBySeverity\":{\"nan\":3}}}",
+	            "is not a severity");
 	expect_fail("GetFindingsStatistics",
-	    "{\"findingStatistics\":{\"countBySeverity\":{\"8.0\":\"3\"}}}",
-	    "countBySeverity[\"8.0\"]: expected a number, got a string");
+	            "{\"findingStatistics\":{\"countBySeverity\":{\"8.0\":\"3\"}}}",
+	            "countBySeverity[\"8.0\"]: expected a number, got a string");
 	expect_fail("GetFindingsStatistics",
-	    "{\"findingStatistics\":{\"countBySeverity\":{\"8.0\":1e20}}}", "too large");
+	            "{\"findingStatistics\":{\"countBySeverity\":{\"8.0\":1e20}}}", "too large");
 	expect_fail("GetFindingsStatistics",
-	    "{\"findingStatistics\":{\"countBySeverity\":{\"8\":4294967295,\"8.5\":1}}}",
-	    "finding counts add up past");
-	expect_fail("GetFindingsStatistics",
-	    "{\"findingStatistics\":{\"countBySeverity\":[]}}",
-	    "findingStatistics.countBySeverity: expected an object, got an array");
-	expect_fail("GetFindingsStatistics",
+	            "{\"findingStatistics\":{\"countBySeverity\":{\"8\":4294967295,\"8.5\":1}}}",
+	            "finding counts add up past");
+	expect_fail("GetFindingsStatistics", "{\"findingStatistics\":{\"countBySeverity\":[]}}",
+	            "findingStatistics.countBySeverity: expected an object, got an array");
+	expect_fail(
+	    "GetFindingsStatistics",
 	    "{\"findingStatistics\":{\"groupedByAccount\":[{\"accountId\":\"444455556666\"}]}}",
 	    "findingStatistics.groupedByAccount[0].totalFindings: missing");
 	expect_fail("GetFindingsStatistics",
-	    "{\"findingStatistics\":{\"groupedBySeverity\":[{\"severity\":\"8\",\"totalFindings\":1}]}}",
-	    "groupedBySeverity[0].severity: expected a number");
+	            "{\"findingStatistics\":{\"groupedBySeverity\":[{\"severity\":\"8\","
+	            "\"totalFindings\":1}]}}",
+	            "groupedBySeverity[0].severity: expected a number");
 	expect_fail("GetFindings", "{}", "GetFindings: findings: missing");
-	expect_fail("GetFindings",
+	expect_fail(
+	    "GetFindings",
 	    "{\"findings\":[{\"id\":\"x\",\"type\":\"t\",\"severity\":11,\"updatedAt\":0}]}",
 	    "findings[0].severity: out of range");
 	expect_fail("GetFindings",
-	    "{\"findings\":[{\"id\":\"x\",\"type\":\"t\",\"severity\":5,\"updatedAt\":\"yesterday\"}]}",
-	    "findings[0].updatedAt: not a timestamp");
+	            "{\"findings\":[{\"id\":\"x\",\"type\":\"t\",\"severity\":5,\"updatedAt\":"
+	            "\"yesterday\"}]}",
+	            "findings[0].updatedAt: not a timestamp");
 	expect_fail("GetFindings", "{\"findings\":[{\"id\":\"x\",\"type\":\"t\",\"severity\":5}]}",
-	    "findings[0].updatedAt: missing");
+	            "findings[0].updatedAt: missing");
 	expect_fail("GetFindings",
-	    "{\"findings\":[{\"id\":\"x\",\"type\":\"t\",\"severity\":5,\"updatedAt\":0,"
-	    "\"service\":{\"count\":-3}}]}",
-	    "findings[0].service.count: not a whole number");
+	            "{\"findings\":[{\"id\":\"x\",\"type\":\"t\",\"severity\":5,\"updatedAt\":0,"
+	            "\"service\":{\"count\":-3}}]}",
+	            "findings[0].service.count: not a whole number");
 	expect_fail("GetFindings",
-	    "{\"findings\":[{\"id\":\"x\",\"type\":\"t\",\"severity\":5,\"updatedAt\":0,"
-	    "\"resource\":{\"resourceType\":3}}]}",
-	    "findings[0].resource.resourceType: expected a string");
+	            "{\"findings\":[{\"id\":\"x\",\"type\":\"t\",\"severity\":5,\"updatedAt\":0,"
+	            "\"resource\":{\"resourceType\":3}}]}",
+	            "findings[0].resource.resourceType: expected a string");
 	expect_fail("ListMembers", "{\"members\":[{\"accountId\":\"1\"}]}",
-	    "members[0].accountId: not a 12-digit account id");
+	            "members[0].accountId: not a 12-digit account id");
 
 	/* Budgets: amounts are decimal strings. */
-	expect_fail("DescribeBudgets",
-	    "{\"Budgets\":[{\"BudgetName\":\"b\",\"BudgetLimit\":{\"Amount\":1000,\"Unit\":\"USD\"}}]}",
+	expect_fail(
+	    "DescribeBudgets",
+	    "{\"Budgets\":[{\"BudgetName\":\"b\",\"BudgetLimit\":{\"Amount\":1000,\"Unit\":\"USD\"}"
+	    "}]}",
 	    "DescribeBudgets: Budgets[0].BudgetLimit.Amount: expected a string, got a number");
 	expect_fail("DescribeBudgets",
-	    "{\"Budgets\":[{\"BudgetName\":\"b\",\"BudgetLimit\":{\"Amount\":\"lots\"}}]}",
-	    "BudgetLimit.Amount: not a decimal number");
+	            "{\"Budgets\":[{\"BudgetName\":\"b\",\"BudgetLimit\":{\"Amount\":\"lots\"}}]}",
+	            "BudgetLimit.Amount: not a decimal number");
 	expect_fail("DescribeBudgets",
-	    "{\"Budgets\":[{\"BudgetName\":\"b\",\"BudgetLimit\":{\"Amount\":\"1e999\"}}]}",
-	    "not a decimal number");
-	expect_fail("DescribeBudgets",
+	            "{\"Budgets\":[{\"BudgetName\":\"b\",\"BudgetLimit\":{\"Amount\":\"1e999\"}}]}",
+	            "not a decimal number");
+	expect_fail(
+	    "DescribeBudgets",
 	    "{\"Budgets\":[{\"BudgetName\":\"b\",\"CalculatedSpend\":{\"ActualSpend\":{}}}]}",
 	    "Budgets[0].CalculatedSpend.ActualSpend.Amount: missing");
 	expect_fail("DescribeBudgets", "{\"Budgets\":[{\"BudgetLimit\":{\"Amount\":\"1\"}}]}",
-	    "Budgets[0].BudgetName: missing");
+	            "Budgets[0].BudgetName: missing");
 
 	/* Cost Explorer. */
-	expect_fail("GetCostAndUsage",
+	expect_fail(
+	    "GetCostAndUsage",
 	    "{\"ResultsByTime\":[{\"Groups\":[{\"Keys\":[\"444455556666\"],\"Metrics\":{}}]}]}",
 	    "GetCostAndUsage: ResultsByTime[0].Groups[0].Keys[1]: missing");
-	expect_fail("GetCostAndUsage",
+	expect_fail(
+	    "GetCostAndUsage",
 	    "{\"ResultsByTime\":[{\"Groups\":[{\"Keys\":[\"4\",\"eu-west-1\"],\"Metrics\":{}}]}]}",
 	    "ResultsByTime[0].Groups[0].Metrics.UnblendedCost: missing");
 	expect_fail("GetCostAndUsage",
-	    "{\"ResultsByTime\":[{\"Groups\":[{\"Keys\":[4,\"eu-west-1\"]}]}]}",
-	    "Groups[0].Keys[0]: expected a string, got a number");
+	            "{\"ResultsByTime\":[{\"Groups\":[{\"Keys\":[4,\"eu-west-1\"]}]}]}",
+	            "Groups[0].Keys[0]: expected a string, got a number");
 	expect_fail("GetCostAndUsage",
-	    "{\"ResultsByTime\":[{\"Groups\":[{\"Keys\":[\"a\",\"b\"],\"Metrics\":"
-	    "{\"UnblendedCost\":{\"Amount\":12.5}}}]}]}",
-	    "Metrics.UnblendedCost.Amount: expected a string, got a number");
+	            "{\"ResultsByTime\":[{\"Groups\":[{\"Keys\":[\"a\",\"b\"],\"Metrics\":"
+	            "{\"UnblendedCost\":{\"Amount\":12.5}}}]}]}",
+	            "Metrics.UnblendedCost.Amount: expected a string, got a number");
 	expect_fail("GetCostAndUsage",
-	    "{\"GroupDefinitions\":[{\"Type\":\"DIMENSION\",\"Key\":\"SERVICE\"}],\"ResultsByTime\":[]}",
-	    "GroupDefinitions: not grouped by LINKED_ACCOUNT and REGION");
+	            "{\"GroupDefinitions\":[{\"Type\":\"DIMENSION\",\"Key\":\"SERVICE\"}],"
+	            "\"ResultsByTime\":[]}",
+	            "GroupDefinitions: not grouped by LINKED_ACCOUNT and REGION");
 	expect_fail("GetCostAndUsage",
-	    "{\"ResultsByTime\":[{\"TimePeriod\":{\"Start\":\"June\"}}]}",
-	    "ResultsByTime[0].TimePeriod.Start: not a date");
+	            "{\"ResultsByTime\":[{\"TimePeriod\":{\"Start\":\"June\"}}]}",
+	            "ResultsByTime[0].TimePeriod.Start: not a date");
 
 	/* SSO. */
-	expect_fail("ListAccountAssignments",
+	expect_fail(
+	    "ListAccountAssignments",
 	    "{\"AccountAssignments\":[{\"AccountId\":\"444455556666\",\"PrincipalId\":\"p\"}]}",
 	    "AccountAssignments[0].PrincipalType: missing");
 	expect_fail("ListAccountAssignments",
-	    "{\"AccountAssignments\":[{\"AccountId\":\"444455556666\",\"PrincipalType\":\"USER\"}]}",
-	    "AccountAssignments[0].PrincipalId: missing");
+	            "{\"AccountAssignments\":[{\"AccountId\":\"444455556666\",\"PrincipalType\":"
+	            "\"USER\"}]}",
+	            "AccountAssignments[0].PrincipalId: missing");
 	expect_fail("ListAccountsForProvisionedPermissionSet", "{\"AccountIds\":[444455556666]}",
-	    "AccountIds[0]: expected a 12-digit account id string, got a number");
+	            "AccountIds[0]: expected a 12-digit account id string, got a number");
 	expect_fail("ListInstances", "{\"Instances\":[{\"Name\":\"x\"}]}",
-	    "Instances[0].InstanceArn: missing");
+	            "Instances[0].InstanceArn: missing");
 	expect_fail("DescribePermissionSet", "{\"PermissionSet\":{}}",
-	    "DescribePermissionSet: PermissionSet.Name: missing");
+	            "DescribePermissionSet: PermissionSet.Name: missing");
 	expect_fail("DescribeUser", "{\"UserId\":\"u\"}",
-	    "DescribeUser: neither UserName nor DisplayName is given");
+	            "DescribeUser: neither UserName nor DisplayName is given");
 	expect_fail("DescribeUser", "{\"UserName\":\"\",\"DisplayName\":\"\"}", "UserName: empty");
 	expect_fail("DescribeGroup", "{\"GroupId\":\"g\"}", "DescribeGroup: DisplayName: missing");
 	expect_fail("DescribeGroup", "{\"DisplayName\":[\"x\"]}",
-	    "DisplayName: expected a string, got an array");
+	            "DisplayName: expected a string, got an array");
 
 	/* Enum values AWS adds later are kept as unknown, not refused. */
-	expect_ok("ListAccountAssignments",
+	expect_ok(
+	    "ListAccountAssignments",
 	    "{\"AccountAssignments\":[{\"AccountId\":\"444455556666\",\"PrincipalType\":\"ROBOT\","
 	    "\"PrincipalId\":\"p\"}]}");
 	expect_ok("ListParents", "{\"Parents\":[{\"Id\":\"r-ab12\",\"Type\":\"GALAXY\"}]}");
 	/* Null members are absent members. */
 	expect_ok("ListAccounts",
-	    "{\"Accounts\":[{\"Id\":\"111122223333\",\"Status\":\"ACTIVE\",\"State\":null,"
-	    "\"Name\":null,\"JoinedTimestamp\":null}],\"NextToken\":null}");
+	          "{\"Accounts\":[{\"Id\":\"111122223333\",\"Status\":\"ACTIVE\",\"State\":null,"
+	          "\"Name\":null,\"JoinedTimestamp\":null}],\"NextToken\":null}");
 	/* Timestamps: epoch numbers, ISO strings, numeric strings. */
 	expect_ok("ListMembers",
-	    "{\"members\":[{\"accountId\":\"111122223333\",\"invitedAt\":1717243200,"
-	    "\"updatedAt\":\"1717243200.5\"}]}");
+	          "{\"members\":[{\"accountId\":\"111122223333\",\"invitedAt\":1717243200,"
+	          "\"updatedAt\":\"1717243200.5\"}]}");
 
 	/* Oversized lists are refused, not truncated silently. */
 	buf_init(&b);
@@ -1267,25 +1304,52 @@ nth_node(cJSON *node, cJSON *parent, int *n, cJSON **parent_out)
 	return NULL;
 }
 
-enum { MUT_DELETE, MUT_NULL, MUT_TRUE, MUT_HUGE, MUT_NEG, MUT_FRAC, MUT_2P53, MUT_STR,
-	MUT_EMPTY_STR, MUT_ARR, MUT_OBJ, MUT_NUMSTR, MUT_ZERO, MUT_BIGARR, MUT__COUNT };
+enum {
+	MUT_DELETE,
+	MUT_NULL,
+	MUT_TRUE,
+	MUT_HUGE,
+	MUT_NEG,
+	MUT_FRAC,
+	MUT_2P53,
+	MUT_STR,
+	MUT_EMPTY_STR,
+	MUT_ARR,
+	MUT_OBJ,
+	MUT_NUMSTR,
+	MUT_ZERO,
+	MUT_BIGARR,
+	MUT__COUNT
+};
 
 static cJSON *
 mutant(int kind)
 {
 	switch (kind) {
-	case MUT_NULL: return cJSON_CreateNull();
-	case MUT_TRUE: return cJSON_CreateTrue();
-	case MUT_HUGE: return cJSON_CreateNumber(1e300);
-	case MUT_NEG: return cJSON_CreateNumber(-1);
-	case MUT_FRAC: return cJSON_CreateNumber(0.5);
-	case MUT_2P53: return cJSON_CreateNumber(9007199254740993.0);
-	case MUT_STR: return cJSON_CreateString("\x1b]0;x\x07 not-what-you-think");
-	case MUT_EMPTY_STR: return cJSON_CreateString("");
-	case MUT_ARR: return cJSON_CreateArray();
-	case MUT_OBJ: return cJSON_CreateObject();
-	case MUT_NUMSTR: return cJSON_CreateString("1e400");
-	case MUT_ZERO: return cJSON_CreateNumber(0);
+	case MUT_NULL:
+		return cJSON_CreateNull();
+	case MUT_TRUE:
+		return cJSON_CreateTrue();
+	case MUT_HUGE:
+		return cJSON_CreateNumber(1e300);
+	case MUT_NEG:
+		return cJSON_CreateNumber(-1);
+	case MUT_FRAC:
+		return cJSON_CreateNumber(0.5);
+	case MUT_2P53:
+		return cJSON_CreateNumber(9007199254740993.0);
+	case MUT_STR:
+		return cJSON_CreateString("\x1b]0;x\x07 not-what-you-think");
+	case MUT_EMPTY_STR:
+		return cJSON_CreateString("");
+	case MUT_ARR:
+		return cJSON_CreateArray();
+	case MUT_OBJ:
+		return cJSON_CreateObject();
+	case MUT_NUMSTR:
+		return cJSON_CreateString("1e400");
+	case MUT_ZERO:
+		return cJSON_CreateNumber(0);
 	case MUT_BIGARR: {
 		cJSON *a = cJSON_CreateArray();
 
@@ -1293,7 +1357,8 @@ mutant(int kind)
 			cJSON_AddItemToArray(a, cJSON_CreateObject());
 		return a;
 	}
-	default: return NULL;
+	default:
+		return NULL;
 	}
 }
 
@@ -1329,13 +1394,15 @@ test_mutation_sweep(void **state)
 					n = node;
 					target = nth_node(copy, NULL, &n, &parent);
 					if (kind == MUT_DELETE) {
-						cJSON_Delete(cJSON_DetachItemViaPointer(parent, target));
+						cJSON_Delete(
+						    cJSON_DetachItemViaPointer(parent, target));
 					} else {
 						cJSON *m = mutant(kind);
 
 						if (target->string != NULL)
 							m->string = strdup(target->string);
-						assert_true(cJSON_ReplaceItemViaPointer(parent, target, m));
+						assert_true(
+						    cJSON_ReplaceItemViaPointer(parent, target, m));
 					}
 					runs++;
 					if (try_decode(dec, copy, &cause) != 0) {
@@ -1359,18 +1426,18 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_organizations),
-		cmocka_unit_test(test_account_regions),
-		cmocka_unit_test(test_config),
-		cmocka_unit_test(test_guardduty),
-		cmocka_unit_test(test_guardduty_findings),
-		cmocka_unit_test(test_budgets),
-		cmocka_unit_test(test_cost),
-		cmocka_unit_test(test_sso),
-		cmocka_unit_test(test_tokens),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_empty_objects),
-		cmocka_unit_test(test_mutation_sweep),
+	    cmocka_unit_test(test_organizations),
+	    cmocka_unit_test(test_account_regions),
+	    cmocka_unit_test(test_config),
+	    cmocka_unit_test(test_guardduty),
+	    cmocka_unit_test(test_guardduty_findings),
+	    cmocka_unit_test(test_budgets),
+	    cmocka_unit_test(test_cost),
+	    cmocka_unit_test(test_sso),
+	    cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_empty_objects),
+	    cmocka_unit_test(test_mutation_sweep),
 	};
 
 	return cmocka_run_group_tests_name("services_decode", tests, NULL, NULL);
