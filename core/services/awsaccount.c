@@ -35,7 +35,6 @@ awsaccount_list_regions_request(struct ops_request *out, const char *account_id,
 	struct svc_body b;
 
 	svc_request_init(&r, OPS_ACCOUNT_LIST_REGIONS);
-	r.path = xstrdup(r.op->uri);
 	if ((account_id != NULL &&
 	     svc_arg_account(r.op->name, "AccountId", account_id, cause) < 0) ||
 	    (max_results != 0 && svc_arg_range(r.op->name, "MaxResults", max_results, 1,
@@ -62,10 +61,7 @@ awsaccount_list_regions_request(struct ops_request *out, const char *account_id,
 		svc_body_num(&b, b.root, "MaxResults", max_results);
 	if (svc_arg_token(next_token))
 		svc_body_str(&b, b.root, "NextToken", next_token);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svc_request_finish(&r, &b, out, cause);
 
 out_free_request:
 	ops_request_done(&r);

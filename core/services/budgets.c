@@ -29,10 +29,7 @@ budgets_describe_budgets_request(struct ops_request *out, const char *account_id
 		svc_body_num(&b, b.root, "MaxResults", max_results);
 	if (svc_arg_token(next_token))
 		svc_body_str(&b, b.root, "NextToken", next_token);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svc_request_finish(&r, &b, out, cause);
 }
 
 /* obj.key: a Spend {Amount (decimal string), Unit}. */

@@ -96,10 +96,7 @@ ce_get_cost_and_usage_request(struct ops_request *out, const char *start, const 
 	}
 	if (svc_arg_token(next_token))
 		svc_body_str(&b, b.root, "NextPageToken", next_token);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svc_request_finish(&r, &b, out, cause);
 }
 
 /*

@@ -125,10 +125,7 @@ configservice_get_compliance_summary_by_config_rule_request(struct ops_request *
 
 	svc_request_init(&r, OPS_CONFIG_GET_COMPLIANCE_SUMMARY_BY_CONFIG_RULE);
 	svc_body_init(&b);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svc_request_finish(&r, &b, out, cause);
 }
 
 int
@@ -203,10 +200,7 @@ configservice_describe_compliance_by_config_rule_request(struct ops_request *out
 	}
 	if (svc_arg_token(next_token))
 		svc_body_str(&b, b.root, "NextToken", next_token);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svc_request_finish(&r, &b, out, cause);
 
 out_free_request:
 	ops_request_done(&r);
@@ -284,10 +278,7 @@ configservice_describe_config_rules_request(struct ops_request *out, const char 
 		svc_body_strs(&b, b.root, "ConfigRuleNames", rule_names, nrule_names);
 	if (svc_arg_token(next_token))
 		svc_body_str(&b, b.root, "NextToken", next_token);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svc_request_finish(&r, &b, out, cause);
 }
 
 void
@@ -381,10 +372,7 @@ configservice_describe_configuration_aggregators_request(struct ops_request *out
 		svc_body_num(&b, b.root, "Limit", limit);
 	if (svc_arg_token(next_token))
 		svc_body_str(&b, b.root, "NextToken", next_token);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svc_request_finish(&r, &b, out, cause);
 }
 
 void
@@ -520,10 +508,7 @@ configservice_describe_aggregate_compliance_by_config_rules_request(
 		svc_body_num(&b, b.root, "Limit", limit);
 	if (svc_arg_token(next_token))
 		svc_body_str(&b, b.root, "NextToken", next_token);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svc_request_finish(&r, &b, out, cause);
 
 out_free_request:
 	ops_request_done(&r);
@@ -621,10 +606,7 @@ configservice_get_aggregate_config_rule_compliance_summary_request(
 		svc_body_num(&b, b.root, "Limit", limit);
 	if (svc_arg_token(next_token))
 		svc_body_str(&b, b.root, "NextToken", next_token);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svc_request_finish(&r, &b, out, cause);
 }
 
 void

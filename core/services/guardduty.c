@@ -94,19 +94,16 @@ guardduty__criteria(struct svc_body *b, const struct guardduty_criteria *c)
 	}
 }
 
-/* Starts a request on /detector/{DetectorId}... */
+/* Starts a request on /detector/{DetectorId}...: checks the id, puts it in the params. */
 static int
-guardduty__detector_request(struct ops_request *r, enum ops_id id, const char *detector_id,
-                            char **cause)
+guardduty__detector_request(struct ops_request *r, struct svc_body *b, enum ops_id id,
+                            const char *detector_id, char **cause)
 {
-	const char *labels[1] = {detector_id};
-
 	svc_request_init(r, id);
-	if (svc_arg_str(r->op->name, "DetectorId", detector_id, cause) < 0) {
-		ops_request_done(r);
+	if (svc_arg_str(r->op->name, "DetectorId", detector_id, cause) < 0)
 		return -1;
-	}
-	svc_request_path(r, labels, 1);
+	svc_body_init(b);
+	svc_body_str(b, b->root, "DetectorId", detector_id);
 	return 0;
 }
 
@@ -115,36 +112,29 @@ guardduty_list_detectors_request(struct ops_request *out, int max_results, const
                                  char **cause)
 {
 	struct ops_request r;
-	struct buf q;
+	struct svc_body b;
 
 	svc_request_init(&r, OPS_GUARDDUTY_LIST_DETECTORS);
 	if (max_results != 0 && svc_arg_range(r.op->name, "maxResults", max_results, 1,
-	                                      GUARDDUTY_MAX_RESULTS, cause) < 0) {
-		ops_request_done(&r);
+	                                      GUARDDUTY_MAX_RESULTS, cause) < 0)
 		return -1;
-	}
-	svc_request_path(&r, NULL, 0);
-	buf_init(&q);
+	svc_body_init(&b);
 	if (max_results != 0)
-		buf_printf(&q, "maxResults=%d", max_results);
+		svc_body_num(&b, b.root, "maxResults", max_results);
 	if (svc_arg_token(next_token))
-		svc_query_add(&q, "nextToken", next_token);
-	if (q.len > 0)
-		r.query = buf_detach(&q);
-	buf_done(&q);
-	*out = r;
-	return 0;
+		svc_body_str(&b, b.root, "nextToken", next_token);
+	return svc_request_finish(&r, &b, out, cause);
 }
 
 int
 guardduty_get_detector_request(struct ops_request *out, const char *detector_id, char **cause)
 {
 	struct ops_request r;
+	struct svc_body b;
 
-	if (guardduty__detector_request(&r, OPS_GUARDDUTY_GET_DETECTOR, detector_id, cause) < 0)
+	if (guardduty__detector_request(&r, &b, OPS_GUARDDUTY_GET_DETECTOR, detector_id, cause) < 0)
 		return -1;
-	*out = r;
-	return 0;
+	return svc_request_finish(&r, &b, out, cause);
 }
 
 int
@@ -155,20 +145,14 @@ guardduty_get_findings_statistics_request(struct ops_request *out, const char *d
 	struct ops_request r;
 	struct svc_body b;
 
-	if (guardduty__detector_request(&r, OPS_GUARDDUTY_GET_FINDINGS_STATISTICS, detector_id,
+	svc_request_init(&r, OPS_GUARDDUTY_GET_FINDINGS_STATISTICS);
+	if (guardduty__check_criteria(r.op->name, criteria, cause) < 0 ||
+	    guardduty__detector_request(&r, &b, OPS_GUARDDUTY_GET_FINDINGS_STATISTICS, detector_id,
 	                                cause) < 0)
 		return -1;
-	if (guardduty__check_criteria(r.op->name, criteria, cause) < 0) {
-		ops_request_done(&r);
-		return -1;
-	}
-	svc_body_init(&b);
 	svc_body_strs(&b, b.root, "findingStatisticTypes", types, 1);
 	guardduty__criteria(&b, criteria);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svc_request_finish(&r, &b, out, cause);
 }
 
 int
@@ -180,28 +164,22 @@ guardduty_get_findings_statistics_grouped_request(struct ops_request *out, const
 	struct ops_request r;
 	struct svc_body b;
 
-	if (guardduty__detector_request(&r, OPS_GUARDDUTY_GET_FINDINGS_STATISTICS, detector_id,
-	                                cause) < 0)
-		return -1;
+	svc_request_init(&r, OPS_GUARDDUTY_GET_FINDINGS_STATISTICS);
 	if (svc_arg_range(r.op->name, "groupBy", group_by, GUARDDUTY_GROUP_ACCOUNT,
 	                  GUARDDUTY_GROUP_SEVERITY, cause) < 0 ||
 	    (max_results != 0 && svc_arg_range(r.op->name, "maxResults", max_results, 1,
 	                                       GUARDDUTY_STATS_MAX_RESULTS, cause) < 0) ||
-	    guardduty__check_criteria(r.op->name, criteria, cause) < 0) {
-		ops_request_done(&r);
+	    guardduty__check_criteria(r.op->name, criteria, cause) < 0 ||
+	    guardduty__detector_request(&r, &b, OPS_GUARDDUTY_GET_FINDINGS_STATISTICS, detector_id,
+	                                cause) < 0)
 		return -1;
-	}
-	svc_body_init(&b);
 	svc_body_str(&b, b.root, "groupBy",
 	             group_by == GUARDDUTY_GROUP_ACCOUNT ? "ACCOUNT" : "SEVERITY");
 	svc_body_str(&b, b.root, "orderBy", "DESC");
 	if (max_results != 0)
 		svc_body_num(&b, b.root, "maxResults", max_results);
 	guardduty__criteria(&b, criteria);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svc_request_finish(&r, &b, out, cause);
 }
 
 int
@@ -213,15 +191,13 @@ guardduty_list_findings_request(struct ops_request *out, const char *detector_id
 	struct svc_body b;
 	cJSON *sort;
 
-	if (guardduty__detector_request(&r, OPS_GUARDDUTY_LIST_FINDINGS, detector_id, cause) < 0)
-		return -1;
+	svc_request_init(&r, OPS_GUARDDUTY_LIST_FINDINGS);
 	if ((max_results != 0 && svc_arg_range(r.op->name, "maxResults", max_results, 1,
 	                                       GUARDDUTY_MAX_RESULTS, cause) < 0) ||
-	    guardduty__check_criteria(r.op->name, criteria, cause) < 0) {
-		ops_request_done(&r);
+	    guardduty__check_criteria(r.op->name, criteria, cause) < 0 ||
+	    guardduty__detector_request(&r, &b, OPS_GUARDDUTY_LIST_FINDINGS, detector_id, cause) <
+	        0)
 		return -1;
-	}
-	svc_body_init(&b);
 	guardduty__criteria(&b, criteria);
 	sort = svc_body_obj(&b, b.root, "sortCriteria");
 	svc_body_str(&b, sort, "attributeName", "severity");
@@ -230,10 +206,7 @@ guardduty_list_findings_request(struct ops_request *out, const char *detector_id
 		svc_body_num(&b, b.root, "maxResults", max_results);
 	if (svc_arg_token(next_token))
 		svc_body_str(&b, b.root, "nextToken", next_token);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svc_request_finish(&r, &b, out, cause);
 }
 
 int
@@ -243,27 +216,21 @@ guardduty_get_findings_request(struct ops_request *out, const char *detector_id,
 	struct ops_request r;
 	struct svc_body b;
 
-	if (guardduty__detector_request(&r, OPS_GUARDDUTY_GET_FINDINGS, detector_id, cause) < 0)
-		return -1;
+	svc_request_init(&r, OPS_GUARDDUTY_GET_FINDINGS);
 	if (nfinding_ids == 0 || nfinding_ids > GUARDDUTY_GET_FINDINGS_MAX) {
 		if (cause != NULL)
 			*cause = xasprintf("%s: findingIds must hold 1 to %d ids, not %zu",
 			                   r.op->name, GUARDDUTY_GET_FINDINGS_MAX, nfinding_ids);
-		ops_request_done(&r);
 		return -1;
 	}
 	for (size_t i = 0; i < nfinding_ids; i++) {
-		if (svc_arg_str(r.op->name, "findingIds", finding_ids[i], cause) < 0) {
-			ops_request_done(&r);
+		if (svc_arg_str(r.op->name, "findingIds", finding_ids[i], cause) < 0)
 			return -1;
-		}
 	}
-	svc_body_init(&b);
-	svc_body_strs(&b, b.root, "findingIds", finding_ids, nfinding_ids);
-	if (svc_request_body(&r, &b, cause) < 0)
+	if (guardduty__detector_request(&r, &b, OPS_GUARDDUTY_GET_FINDINGS, detector_id, cause) < 0)
 		return -1;
-	*out = r;
-	return 0;
+	svc_body_strs(&b, b.root, "findingIds", finding_ids, nfinding_ids);
+	return svc_request_finish(&r, &b, out, cause);
 }
 
 int
@@ -272,25 +239,20 @@ guardduty_list_members_request(struct ops_request *out, const char *detector_id,
                                char **cause)
 {
 	struct ops_request r;
-	struct buf q;
+	struct svc_body b;
 
-	if (guardduty__detector_request(&r, OPS_GUARDDUTY_LIST_MEMBERS, detector_id, cause) < 0)
+	svc_request_init(&r, OPS_GUARDDUTY_LIST_MEMBERS);
+	if ((max_results != 0 && svc_arg_range(r.op->name, "maxResults", max_results, 1,
+	                                       GUARDDUTY_MAX_RESULTS, cause) < 0) ||
+	    guardduty__detector_request(&r, &b, OPS_GUARDDUTY_LIST_MEMBERS, detector_id, cause) < 0)
 		return -1;
-	if (max_results != 0 && svc_arg_range(r.op->name, "maxResults", max_results, 1,
-	                                      GUARDDUTY_MAX_RESULTS, cause) < 0) {
-		ops_request_done(&r);
-		return -1;
-	}
-	buf_init(&q);
-	svc_query_add(&q, "onlyAssociated", only_associated ? "true" : "false");
+	/* The model types onlyAssociated as a string. */
+	svc_body_str(&b, b.root, "onlyAssociated", only_associated ? "true" : "false");
 	if (max_results != 0)
-		buf_printf(&q, "&maxResults=%d", max_results);
+		svc_body_num(&b, b.root, "maxResults", max_results);
 	if (svc_arg_token(next_token))
-		svc_query_add(&q, "nextToken", next_token);
-	r.query = buf_detach(&q);
-	buf_done(&q);
-	*out = r;
-	return 0;
+		svc_body_str(&b, b.root, "nextToken", next_token);
+	return svc_request_finish(&r, &b, out, cause);
 }
 
 /* ---- decoding ---- */

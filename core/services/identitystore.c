@@ -25,10 +25,7 @@ identitystore__request(struct ops_request *out, enum ops_id id, const char *stor
 	svc_body_init(&b);
 	svc_body_str(&b, b.root, "IdentityStoreId", store_id);
 	svc_body_str(&b, b.root, key, value);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svc_request_finish(&r, &b, out, cause);
 }
 
 int

@@ -13,37 +13,38 @@
 #define TOK       "NextToken"
 #define CAMEL_TOK "nextToken"
 
+// clang-format off
 /* json 1.1: POST /, X-Amz-Target "<prefix>.<Name>", IAM action "<iam>:<Name>". */
-#define JSON11(ID, SVC, PREFIX, IAM, NAME, POLICY, TOKEN)                                          \
-	[ID] = {ID,           SVC,    NAME, OPS_PROTO_JSON, "POST", "/", PREFIX "." NAME,          \
-	        IAM ":" NAME, POLICY, 1,    TOKEN,          TOKEN}
-#define ORGS(ID, NAME, TOKEN)                                                                      \
-	JSON11(ID, "organizations", "AWSOrganizationsV20161128", "organizations", NAME,            \
-	       OPS_CALLER, TOKEN)
-#define CONFIG(ID, NAME, TOKEN)                                                                    \
+#define JSON11(ID, SVC, PREFIX, IAM, NAME, POLICY, TOKEN) \
+	[ID] = {ID, SVC, NAME, OPS_PROTO_JSON, "POST", "/", PREFIX "." NAME, IAM ":" NAME, \
+	    POLICY, 1, TOKEN, TOKEN, {NULL}}
+#define ORGS(ID, NAME, TOKEN) \
+	JSON11(ID, "organizations", "AWSOrganizationsV20161128", "organizations", NAME, \
+	    OPS_CALLER, TOKEN)
+#define CONFIG(ID, NAME, TOKEN) \
 	JSON11(ID, "config", "StarlingDoveService", "config", NAME, BOTH, TOKEN)
 /* sso-admin signs as "sso" and its IAM actions are sso:*. */
-#define SSOADMIN(ID, NAME, TOKEN)                                                                  \
+#define SSOADMIN(ID, NAME, TOKEN) \
 	JSON11(ID, "sso-admin", "SWBExternalService", "sso", NAME, OPS_CALLER, TOKEN)
-#define IDSTORE(ID, NAME)                                                                          \
+#define IDSTORE(ID, NAME) \
 	JSON11(ID, "identitystore", "AWSIdentityStore", "identitystore", NAME, OPS_CALLER, NULL)
-/* rest-json: method and URI template; no target. */
-#define REST(ID, SVC, NAME, METHOD, URI, IAM, POLICY, TOKEN_IN, TOKEN_OUT)                         \
-	[ID] = {ID, SVC,      NAME,     OPS_PROTO_REST_JSON, METHOD, URI, NULL, IAM, POLICY,       \
-	        1,  TOKEN_IN, TOKEN_OUT}
-#define GUARDDUTY(ID, NAME, METHOD, URI, TOKEN_IN, TOKEN_OUT)                                      \
-	REST(ID, "guardduty", NAME, METHOD, URI, "guardduty:" NAME, BOTH, TOKEN_IN, TOKEN_OUT)
+/* rest-json: method, URI template and query members; no target. */
+#define REST(ID, SVC, NAME, METHOD, URI, IAM, POLICY, TOKEN_IN, TOKEN_OUT, ...) \
+	[ID] = {ID, SVC, NAME, OPS_PROTO_REST_JSON, METHOD, URI, NULL, IAM, POLICY, 1, \
+	    TOKEN_IN, TOKEN_OUT, {__VA_ARGS__}}
+#define GUARDDUTY(ID, NAME, METHOD, URI, TOKEN_IN, TOKEN_OUT, ...) \
+	REST(ID, "guardduty", NAME, METHOD, URI, "guardduty:" NAME, BOTH, TOKEN_IN, \
+	    TOKEN_OUT, __VA_ARGS__)
 
 /* Indexed by id so the table can never drift out of enum order. */
-// clang-format off
 static const struct ops_op ops_table[OPS__COUNT] = {
 	[OPS_STS_GET_CALLER_IDENTITY] = {OPS_STS_GET_CALLER_IDENTITY, "sts", "GetCallerIdentity",
-	    OPS_PROTO_QUERY, "POST", "/", NULL, "sts:GetCallerIdentity", BOTH, 1, NULL, NULL},
+	    OPS_PROTO_QUERY, "POST", "/", NULL, "sts:GetCallerIdentity", BOTH, 1, NULL, NULL, {NULL}},
 	[OPS_STS_ASSUME_ROLE] = {OPS_STS_ASSUME_ROLE, "sts", "AssumeRole",
-	    OPS_PROTO_QUERY, "POST", "/", NULL, "sts:AssumeRole", OPS_CALLER, 1, NULL, NULL},
+	    OPS_PROTO_QUERY, "POST", "/", NULL, "sts:AssumeRole", OPS_CALLER, 1, NULL, NULL, {NULL}},
 	/* Unsigned; the SSO bearer token authorises it, no IAM action applies. */
 	REST(OPS_SSO_GET_ROLE_CREDENTIALS, "sso", "GetRoleCredentials", "GET",
-	    "/federation/credentials", NULL, 0, NULL, NULL),
+	    "/federation/credentials", NULL, 0, NULL, NULL, "role_name", "account_id"),
 
 	ORGS(OPS_ORGANIZATIONS_DESCRIBE_ORGANIZATION, "DescribeOrganization", NULL),
 	ORGS(OPS_ORGANIZATIONS_LIST_ROOTS, "ListRoots", TOK),
@@ -55,7 +56,7 @@ static const struct ops_op ops_table[OPS__COUNT] = {
 	ORGS(OPS_ORGANIZATIONS_LIST_DELEGATED_ADMINISTRATORS, "ListDelegatedAdministrators", TOK),
 
 	REST(OPS_ACCOUNT_LIST_REGIONS, "account", "ListRegions", "POST", "/listRegions",
-	    "account:ListRegions", BOTH, TOK, TOK),
+	    "account:ListRegions", BOTH, TOK, TOK, NULL),
 
 	CONFIG(OPS_CONFIG_GET_COMPLIANCE_SUMMARY_BY_CONFIG_RULE,
 	    "GetComplianceSummaryByConfigRule", NULL),
@@ -68,23 +69,24 @@ static const struct ops_op ops_table[OPS__COUNT] = {
 	CONFIG(OPS_CONFIG_GET_AGGREGATE_CONFIG_RULE_COMPLIANCE_SUMMARY,
 	    "GetAggregateConfigRuleComplianceSummary", TOK),
 
-	GUARDDUTY(OPS_GUARDDUTY_LIST_DETECTORS, "ListDetectors", "GET", "/detector", CAMEL_TOK, CAMEL_TOK),
+	GUARDDUTY(OPS_GUARDDUTY_LIST_DETECTORS, "ListDetectors", "GET", "/detector",
+	    CAMEL_TOK, CAMEL_TOK, "maxResults", "nextToken"),
 	GUARDDUTY(OPS_GUARDDUTY_GET_DETECTOR, "GetDetector", "GET", "/detector/{DetectorId}",
-	    NULL, NULL),
+	    NULL, NULL, NULL),
 	/* nextToken comes back, but AWS documents it as unsupported: no input token. */
 	GUARDDUTY(OPS_GUARDDUTY_GET_FINDINGS_STATISTICS, "GetFindingsStatistics", "POST",
-	    "/detector/{DetectorId}/findings/statistics", NULL, CAMEL_TOK),
+	    "/detector/{DetectorId}/findings/statistics", NULL, CAMEL_TOK, NULL),
 	GUARDDUTY(OPS_GUARDDUTY_LIST_FINDINGS, "ListFindings", "POST",
-	    "/detector/{DetectorId}/findings", CAMEL_TOK, CAMEL_TOK),
+	    "/detector/{DetectorId}/findings", CAMEL_TOK, CAMEL_TOK, NULL),
 	GUARDDUTY(OPS_GUARDDUTY_GET_FINDINGS, "GetFindings", "POST",
-	    "/detector/{DetectorId}/findings/get", NULL, NULL),
+	    "/detector/{DetectorId}/findings/get", NULL, NULL, NULL),
 	GUARDDUTY(OPS_GUARDDUTY_LIST_MEMBERS, "ListMembers", "GET", "/detector/{DetectorId}/member",
-	    CAMEL_TOK, CAMEL_TOK),
+	    CAMEL_TOK, CAMEL_TOK, "onlyAssociated", "maxResults", "nextToken"),
 
 	/* DescribeBudgets is authorised by budgets:ViewBudget, not a same-named action. */
 	[OPS_BUDGETS_DESCRIBE_BUDGETS] = {OPS_BUDGETS_DESCRIBE_BUDGETS, "budgets", "DescribeBudgets",
 	    OPS_PROTO_JSON, "POST", "/", "AWSBudgetServiceGateway.DescribeBudgets",
-	    "budgets:ViewBudget", BOTH, 1, TOK, TOK},
+	    "budgets:ViewBudget", BOTH, 1, TOK, TOK, {NULL}},
 
 	JSON11(OPS_CE_GET_COST_AND_USAGE, "ce", "AWSInsightsIndexService", "ce", "GetCostAndUsage",
 	    OPS_CALLER, "NextPageToken"),
@@ -157,6 +159,7 @@ ops_request_done(struct ops_request *r)
 {
 	if (r == NULL)
 		return;
+	cJSON_Delete(r->params);
 	free(r->path);
 	free(r->query);
 	free(r->body);

@@ -34,10 +34,7 @@ organizations__list(struct ops_request *out, enum ops_id id, const char *key, co
 		svc_body_num(&b, b.root, "MaxResults", max_results);
 	if (svc_arg_token(next_token))
 		svc_body_str(&b, b.root, "NextToken", next_token);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svc_request_finish(&r, &b, out, cause);
 
 out_free_request:
 	ops_request_done(&r);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 
 #include "core/util.h"
 #include "core/xmalloc.h"
@@ -30,8 +31,6 @@ svc_request_init(struct ops_request *r, enum ops_id id)
 	assert(op->read_only == 1 && ops_is_read(op));
 	memset(r, 0, sizeof *r);
 	r->op = op;
-	if (op->protocol == OPS_PROTO_JSON)
-		r->path = xstrdup("/");
 }
 
 static int
@@ -41,13 +40,14 @@ svc__unreserved(unsigned char c)
 	       c == '-' || c == '_' || c == '.' || c == '~';
 }
 
-void
-svc_percent_encode(struct buf *out, const char *s)
+/* Appends s percent-encoded: every byte but A-Za-z0-9-_.~ (and '/' if keep_slash). */
+static void
+svc__encode(struct buf *out, const char *s, int keep_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";
 
 	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (svc__unreserved(*p)) {
+		if (svc__unreserved(*p) || (keep_slash && *p == '/')) {
 			buf_addc(out, (char)*p);
 		} else {
 			buf_addc(out, '%');
@@ -55,42 +55,6 @@ svc_percent_encode(struct buf *out, const char *s)
 			buf_addc(out, hex[*p & 15]);
 		}
 	}
-}
-
-void
-svc_request_path(struct ops_request *r, const char *const *labels, size_t nlabels)
-{
-	struct buf b;
-	const char *p = r->op->uri;
-	size_t used = 0;
-
-	buf_init(&b);
-	while (*p != '\0') {
-		const char *close;
-
-		if (*p != '{') {
-			buf_addc(&b, *p++);
-			continue;
-		}
-		close = strchr(p, '}');
-		assert(close != NULL && used < nlabels);
-		svc_percent_encode(&b, labels[used++]);
-		p = close + 1;
-	}
-	assert(used == nlabels);
-	free(r->path);
-	r->path = buf_detach(&b);
-	buf_done(&b);
-}
-
-void
-svc_query_add(struct buf *q, const char *key, const char *value)
-{
-	if (q->len > 0)
-		buf_addc(q, '&');
-	svc_percent_encode(q, key);
-	buf_addc(q, '=');
-	svc_percent_encode(q, value);
 }
 
 void
@@ -163,25 +127,160 @@ svc_body_strs(struct svc_body *b, cJSON *obj, const char *key, const char *const
 		svc_body_arr_str(b, arr, v[i]);
 }
 
-int
-svc_request_body(struct ops_request *r, struct svc_body *b, char **cause)
+static int
+svc__is_query(const struct ops_op *op, const char *name)
 {
-	char *text = NULL;
+	for (size_t i = 0; i < sizeof op->query / sizeof op->query[0] && op->query[i] != NULL;
+	     i++) {
+		if (strcmp(op->query[i], name) == 0)
+			return 1;
+	}
+	return 0;
+}
 
-	if (!b->oom)
-		text = cJSON_PrintUnformatted(b->root);
-	cJSON_Delete(b->root);
-	b->root = NULL;
-	if (text == NULL) {
+/* Is name a {name} or {name+} label of the URI template? */
+static int
+svc__is_label(const struct ops_op *op, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = strchr(op->uri, '{'); p != NULL; p = strchr(p + 1, '{')) {
+		if (strncmp(p + 1, name, n) == 0 && (p[1 + n] == '}' || p[1 + n] == '+'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Expands the URI template into path. -1 if a label has no string value. */
+static int
+svc__path(const struct ops_op *op, const cJSON *params, struct buf *path)
+{
+	const char *p = op->uri;
+
+	while (*p != '\0') {
+		const char *close;
+		const cJSON *v;
+		char name[64];
+		size_t n;
+		int greedy;
+
+		if (*p != '{') {
+			buf_addc(path, *p++);
+			continue;
+		}
+		close = strchr(p, '}');
+		if (close == NULL)
+			return -1;
+		n = (size_t)(close - p - 1);
+		greedy = n > 0 && p[n] == '+';
+		if (greedy)
+			n--;
+		if (n >= sizeof name)
+			return -1;
+		memcpy(name, p + 1, n);
+		name[n] = '\0';
+		v = cJSON_GetObjectItemCaseSensitive(params, name);
+		if (!cJSON_IsString(v) || v->valuestring == NULL || v->valuestring[0] == '\0')
+			return -1;
+		svc__encode(path, v->valuestring, greedy);
+		p = close + 1;
+	}
+	return 0;
+}
+
+/* Appends "name=value" for a scalar query member. -1 for another type. */
+static int
+svc__query(struct buf *q, const cJSON *m)
+{
+	double x = m->valuedouble;
+
+	if (q->len > 0)
+		buf_addc(q, '&');
+	svc__encode(q, m->string, 0);
+	buf_addc(q, '=');
+	if (cJSON_IsString(m) && m->valuestring != NULL)
+		svc__encode(q, m->valuestring, 0);
+	else if (cJSON_IsBool(m))
+		buf_adds(q, cJSON_IsTrue(m) ? "true" : "false");
+	else if (cJSON_IsNumber(m) && x == floor(x) && fabs(x) < SVC_EXACT_MAX)
+		buf_printf(q, "%lld", (long long)x);
+	else
+		return -1;
+	return 0;
+}
+
+/* The rest-json wire form of r->params. */
+static int
+svc__rest(struct ops_request *r, struct svc_body *b)
+{
+	struct buf path, query;
+	cJSON *body = cJSON_CreateObject();
+	int rc = 0, nbody = 0;
+
+	buf_init(&path);
+	buf_init(&query);
+	if (body == NULL || svc__path(r->op, b->root, &path) < 0)
+		rc = -1;
+	for (const cJSON *m = b->root->child; m != NULL && rc == 0; m = m->next) {
+		if (svc__is_label(r->op, m->string))
+			continue;
+		if (svc__is_query(r->op, m->string)) {
+			rc = svc__query(&query, m);
+			continue;
+		}
+		/* A body member: referenced, not copied. */
+		if (!cJSON_AddItemReferenceToObject(body, m->string, (cJSON *)(uintptr_t)m))
+			rc = -1;
+		nbody++;
+	}
+	if (rc == 0 && nbody > 0) {
+		r->body = cJSON_PrintUnformatted(body);
+		if (r->body == NULL)
+			rc = -1;
+	} else if (rc == 0 && strcmp(r->op->method, "GET") != 0) {
+		r->body = xstrdup("{}");
+	}
+	cJSON_Delete(body); /* references only */
+	if (rc == 0) {
+		r->path = buf_detach(&path);
+		if (query.len > 0)
+			r->query = buf_detach(&query);
+	}
+	buf_done(&path);
+	buf_done(&query);
+	return rc;
+}
+
+int
+svc_request_finish(struct ops_request *r, struct svc_body *b, struct ops_request *out, char **cause)
+{
+	int rc = -1;
+
+	if (!b->oom) {
+		if (r->op->protocol == OPS_PROTO_JSON) {
+			r->path = xstrdup("/");
+			r->body = cJSON_PrintUnformatted(b->root);
+			rc = r->body != NULL ? 0 : -1;
+		} else {
+			rc = svc__rest(r, b);
+		}
+	}
+	if (rc < 0) {
 		if (cause != NULL)
-			*cause = xasprintf("%s: out of memory building the request", r->op->name);
+			*cause =
+			    xasprintf("%s: could not build the request (%s)", r->op->name,
+			              b->oom ? "out of memory" : "bad URI label or query member");
+		cJSON_Delete(b->root);
+		b->root = NULL;
 		ops_request_done(r);
 		return -1;
 	}
-	/* cJSON allocates with malloc (or the hooks main installs); free() releases it. */
-	free(r->body);
-	r->body = text;
-	r->body_len = strlen(text);
+	/* cJSON allocates with malloc (or the hooks main installs): free() releases it. */
+	r->body_len = r->body != NULL ? strlen(r->body) : 0;
+	r->params = b->root;
+	b->root = NULL;
+	*out = *r;
+	memset(r, 0, sizeof *r);
 	return 0;
 }
 

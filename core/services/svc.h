@@ -38,25 +38,15 @@
 
 /*
  * Starts a request for table entry id: asserts the entry exists and is a read
- * (the builders can produce nothing else), sets r->op and, for json 1.1,
- * path "/".
+ * (the builders can produce nothing else) and zeroes the rest.
  */
 void svc_request_init(struct ops_request *r, enum ops_id id);
 
 /*
- * Expands r->op->uri into r->path, replacing each {Label} in order with the
- * percent-encoded labels[i] (every byte but A-Za-z0-9-_.~ encoded, '/'
- * included). Asserts the count matches the template.
+ * The request's params (its input by wire names) under construction. oom is
+ * set by the first failed allocation, so a missing member can never go out
+ * silently.
  */
-void svc_request_path(struct ops_request *r, const char *const *labels, size_t nlabels);
-
-/* Appends "key=value" (value percent-encoded once) to a query being built in q. */
-void svc_query_add(struct buf *q, const char *key, const char *value);
-
-/* Appends s percent-encoded (every byte but A-Za-z0-9-_.~). */
-void svc_percent_encode(struct buf *out, const char *s);
-
-/* A JSON body under construction. oom is set by the first failed allocation. */
 struct svc_body {
 	cJSON *root;
 	int oom;
@@ -74,10 +64,19 @@ void svc_body_arr_str(struct svc_body *b, cJSON *arr, const char *value);
 void svc_body_strs(struct svc_body *b, cJSON *obj, const char *key, const char *const *v, size_t n);
 
 /*
- * Prints b into r->body (compact JSON) and frees the tree, or on an earlier
- * allocation failure frees everything in b and r and returns -1 with *cause.
+ * Finishes r with the params in b (taking them over) and moves it to *out:
+ * derives the wire form from params and the table entry. json 1.1: path "/",
+ * body = params. rest-json: each {Label} of the URI template from the string
+ * member of that name, percent-encoded (every byte but A-Za-z0-9-_.~; '/'
+ * kept for a greedy {Label+}); the op's query members, in params order, into
+ * the query string (strings percent-encoded once, whole numbers plainly,
+ * booleans as true/false); every other member into the JSON body, "{}" for a
+ * POST without one, no body for a GET. On an earlier allocation failure, or
+ * a label that is missing or not a non-empty string (a builder bug), frees
+ * everything and returns -1 with *cause.
  */
-int svc_request_body(struct ops_request *r, struct svc_body *b, char **cause);
+int svc_request_finish(struct ops_request *r, struct svc_body *b, struct ops_request *out,
+                       char **cause);
 
 /* Builder argument checks: 0, or -1 with *cause "<op>: <what> ..." (cause may be NULL). */
 int svc_arg_str(const char *op, const char *what, const char *v, char **cause);

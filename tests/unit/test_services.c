@@ -179,6 +179,84 @@ translate_operators(cJSON *body)
 	}
 }
 
+static int
+is_query_member(const struct ops_op *op, const char *name)
+{
+	for (size_t i = 0; i < 4 && op->query[i] != NULL; i++) {
+		if (strcmp(op->query[i], name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * params (what the client serialises) holds exactly the request: for json
+ * 1.1 it prints as the body; for rest-json its members split into the URI
+ * labels, the query (in query order) and the body.
+ */
+static void
+check_params(const struct ops_request *r, const char *what)
+{
+	const cJSON *m;
+	cJSON *body;
+	struct buf q;
+	char label[80];
+	int nbody = 0;
+
+	assert_true(cJSON_IsObject(r->params));
+	if (r->op->protocol == OPS_PROTO_JSON) {
+		char *p = cJSON_PrintUnformatted(r->params);
+
+		assert_string_equal(p, r->body);
+		free(p);
+		return;
+	}
+	body = r->body != NULL ? cJSON_Parse(r->body) : cJSON_CreateObject();
+	assert_non_null(body);
+	buf_init(&q);
+	cJSON_ArrayForEach(m, r->params)
+	{
+		snprintf(label, sizeof label, "{%s}", m->string);
+		if (strstr(r->op->uri, label) != NULL) {
+			assert_true(cJSON_IsString(m));
+		} else if (is_query_member(r->op, m->string)) {
+			buf_printf(&q, "%s%s=", q.len > 0 ? "&" : "", m->string);
+		} else {
+			const cJSON *b = cJSON_GetObjectItemCaseSensitive(body, m->string);
+
+			if (b == NULL || !cJSON_Compare(b, m, 1))
+				fail_msg("%s: params member %s is not in the body", what,
+				         m->string);
+			nbody++;
+		}
+	}
+	assert_int_equal(nbody, cJSON_GetArraySize(body));
+	/* The query holds the query members, in params order. */
+	if (r->query == NULL) {
+		assert_int_equal(q.len, 0);
+	} else {
+		const char *p = r->query, *k = q.data;
+
+		for (;;) {
+			const char *eq = strchr(k, '=');
+
+			assert_non_null(eq);
+			assert_int_equal(strncmp(p, k, (size_t)(eq - k + 1)), 0);
+			k = strchr(eq, '&');
+			p = strchr(p, '&');
+			if (k == NULL) {
+				assert_null(p);
+				break;
+			}
+			assert_non_null(p);
+			k++;
+			p++;
+		}
+	}
+	buf_done(&q);
+	cJSON_Delete(body);
+}
+
 #define EXACT         1
 #define SAME_JSON     0
 #define OLD_OPERATORS 2
@@ -212,6 +290,7 @@ check_request(const struct ops_request *r, const cJSON *c, int mode, const char 
 	else
 		assert_string_equal(r->op->target, capture_target(c));
 
+	check_params(r, what);
 	if (body == NULL || *body == '\0') {
 		assert_null(r->body);
 		assert_int_equal(r->body_len, 0);
@@ -1172,6 +1251,69 @@ test_builder_escaping(void **state)
 	ops_request_done(&r);
 }
 
+/* The params the client gets, for the rest-json shapes. */
+static void
+test_params(void **state)
+{
+	static const char *const ids[] = {"f"};
+	struct ops_request r;
+	char *p;
+
+	(void)state;
+	assert_int_equal(guardduty_list_members_request(&r, DET, 0, 50, "t", NULL), 0);
+	p = cJSON_PrintUnformatted(r.params);
+	assert_string_equal(p, "{\"DetectorId\":\"" DET "\",\"onlyAssociated\":\"false\","
+	                       "\"maxResults\":50,\"nextToken\":\"t\"}");
+	free(p);
+	assert_string_equal(r.query, "onlyAssociated=false&maxResults=50&nextToken=t");
+	assert_null(r.body);
+	ops_request_done(&r);
+
+	assert_int_equal(guardduty_get_findings_request(&r, DET, ids, 1, NULL), 0);
+	p = cJSON_PrintUnformatted(r.params);
+	assert_string_equal(p, "{\"DetectorId\":\"" DET "\",\"findingIds\":[\"f\"]}");
+	free(p);
+	assert_string_equal(r.body, "{\"findingIds\":[\"f\"]}");
+	ops_request_done(&r);
+
+	/* A rest-json POST with no body member sends "{}". */
+	assert_int_equal(awsaccount_list_regions_request(&r, NULL, 0, 0, NULL, NULL), 0);
+	assert_string_equal(r.body, "{}");
+	assert_string_equal(r.path, "/listRegions");
+	assert_int_equal(cJSON_GetArraySize(r.params), 0);
+	ops_request_done(&r);
+
+	/* json 1.1 without members: "{}" too. */
+	assert_int_equal(organizations_list_roots_request(&r, 0, "", NULL), 0);
+	assert_string_equal(r.body, "{}");
+	assert_int_equal(r.body_len, 2);
+	ops_request_done(&r);
+}
+
+/* svc_request_finish() refuses a rest-json request whose label is missing. */
+static void
+test_finish_refuses_missing_label(void **state)
+{
+	struct ops_request r, out;
+	struct svc_body b;
+	char *cause = NULL;
+
+	(void)state;
+	memset(&out, 0x5a, sizeof out);
+	svc_request_init(&r, OPS_GUARDDUTY_GET_DETECTOR);
+	svc_body_init(&b);
+	assert_int_equal(svc_request_finish(&r, &b, &out, &cause), -1);
+	assert_non_null(strstr(cause, "GetDetector: could not build the request"));
+	free(cause);
+	for (size_t i = 0; i < sizeof out; i++)
+		assert_int_equal(((unsigned char *)&out)[i], 0x5a);
+
+	svc_request_init(&r, OPS_GUARDDUTY_GET_DETECTOR);
+	svc_body_init(&b);
+	svc_body_num(&b, b.root, "DetectorId", 7);
+	assert_int_equal(svc_request_finish(&r, &b, &out, NULL), -1);
+}
+
 static void
 test_guardduty_bands(void **state)
 {
@@ -1265,6 +1407,8 @@ main(void)
 	    cmocka_unit_test(test_iam_policy_bad_input),
 	    cmocka_unit_test(test_builder_arguments),
 	    cmocka_unit_test(test_builder_escaping),
+	    cmocka_unit_test(test_params),
+	    cmocka_unit_test(test_finish_refuses_missing_label),
 	    cmocka_unit_test(test_guardduty_bands),
 	    cmocka_unit_test(test_criteria_shapes),
 	    cmocka_unit_test(test_month_to_date),
