@@ -374,7 +374,7 @@ guardduty__count_by_severity(struct svc_dec *d, const cJSON *map,
 {
 	const char *w = "findingStatistics.countBySeverity";
 	size_t n = 0;
-	char wk[96];
+	char wk[96], key[33];
 
 	for (const cJSON *e = map->child; e != NULL; e = e->next) {
 		uint64_t count = 0;
@@ -382,12 +382,12 @@ guardduty__count_by_severity(struct svc_dec *d, const cJSON *map,
 
 		if (++n > SVC_MAX_ITEMS)
 			return svc_fail(d, w, NULL, "more than %d keys", SVC_MAX_ITEMS);
+		svc_snippet(key, e->string);
 		if (e->string == NULL || util_parse_double(e->string, &sev) < 0 || sev < 0 ||
 		    sev > GD_SEVERITY_MAX)
-			return svc_fail(d, w, NULL, "key \"%.32s\" is not a severity (0-10)",
-			                e->string != NULL ? e->string : "");
+			return svc_fail(d, w, NULL, "key \"%s\" is not a severity (0-10)", key);
 		/* Each member by itself: a repeated key must not count the first twice. */
-		snprintf(wk, sizeof wk, "%s[\"%.32s\"]", w, e->string);
+		snprintf(wk, sizeof wk, "%s[\"%s\"]", w, key);
 		if (svc_item_uint(d, e, wk, GD_COUNT_MAX, &count) < 0 ||
 		    guardduty__band_add(d, w, r->bands, &r->max_severity, sev, count) < 0)
 			return -1;

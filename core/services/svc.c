@@ -403,6 +403,16 @@ svc_where_key(char *out, size_t len, const char *where, const char *key)
 	}
 }
 
+void
+svc_snippet(char out[33], const char *s)
+{
+	size_t i = 0;
+
+	for (; s != NULL && s[i] != '\0' && i < 32; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	out[i] = '\0';
+}
+
 static const char *
 svc__type_name(const cJSON *v)
 {

@@ -103,6 +103,12 @@ void svc_where(char *out, size_t len, const char *where, const char *key, size_t
 /* Formats "where.key" (or "key" at the root) into out. */
 void svc_where_key(char *out, size_t len, const char *where, const char *key);
 
+/*
+ * A short printable copy of untrusted text for a message: at most 32 bytes of
+ * s, every byte outside printable ASCII as '?'. out must hold 33 bytes.
+ */
+void svc_snippet(char out[33], const char *s);
+
 /* Checks that root is a JSON object. */
 int svc_root(struct svc_dec *d, const cJSON *root);
 /* Checks that an array element (named by where) is an object. */

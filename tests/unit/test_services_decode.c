@@ -1125,6 +1125,10 @@ test_malformed(void **state)
 	expect_fail("GetFindingsStatistics",
 	            "{\"findingStatistics\":{\"countBySeverity\":{\"11\":3}}}",
 	            "is not a severity (0-10)");
+	/* Untrusted key text reaches the message only as printable ASCII. */
+	expect_fail("GetFindingsStatistics",
+	            "{\"findingStatistics\":{\"countBySeverity\":{\"\\u001b]0;x\\u0007\":3}}}",
+	            "key \"?]0;x?\" is not a severity");
 	expect_fail("GetFindingsStatistics",
 	            "{\"findingStatistics\":{\"countBySeverity\":{\"-1\":3}}}",
 	            "is not a severity");
