@@ -32,7 +32,7 @@
 #include "core/services/ops.h"
 #include "core/services/organizations.h"
 #include "core/services/ssoadmin.h"
-#include "core/services/svc.h"
+#include "core/services/svcio.h"
 #include "core/xmalloc.h"
 
 /* ---- fixtures ---- */
@@ -913,7 +913,7 @@ test_ops_is_read(void **state)
 	assert_int_equal(ops_is_read(NULL), 0);
 }
 
-/* A builder can produce nothing outside the table: svc_request_init() aborts. */
+/* A builder can produce nothing outside the table: svcio_request_init() aborts. */
 static void
 test_request_outside_table_aborts(void **state)
 {
@@ -930,7 +930,7 @@ test_request_outside_table_aborts(void **state)
 		signal(SIGABRT, SIG_DFL);
 		if (freopen("/dev/null", "w", stderr) == NULL)
 			_exit(3);
-		svc_request_init(&r, OPS__COUNT);
+		svcio_request_init(&r, OPS__COUNT);
 		_exit(0);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -1290,28 +1290,28 @@ test_params(void **state)
 	ops_request_done(&r);
 }
 
-/* svc_request_finish() refuses a rest-json request whose label is missing. */
+/* svcio_request_finish() refuses a rest-json request whose label is missing. */
 static void
 test_finish_refuses_missing_label(void **state)
 {
 	struct ops_request r, out;
-	struct svc_body b;
+	struct svcio_body b;
 	char *cause = NULL;
 
 	(void)state;
 	memset(&out, 0x5a, sizeof out);
-	svc_request_init(&r, OPS_GUARDDUTY_GET_DETECTOR);
-	svc_body_init(&b);
-	assert_int_equal(svc_request_finish(&r, &b, &out, &cause), -1);
+	svcio_request_init(&r, OPS_GUARDDUTY_GET_DETECTOR);
+	svcio_body_init(&b);
+	assert_int_equal(svcio_request_finish(&r, &b, &out, &cause), -1);
 	assert_non_null(strstr(cause, "GetDetector: could not build the request"));
 	free(cause);
 	for (size_t i = 0; i < sizeof out; i++)
 		assert_int_equal(((unsigned char *)&out)[i], 0x5a);
 
-	svc_request_init(&r, OPS_GUARDDUTY_GET_DETECTOR);
-	svc_body_init(&b);
-	svc_body_num(&b, b.root, "DetectorId", 7);
-	assert_int_equal(svc_request_finish(&r, &b, &out, NULL), -1);
+	svcio_request_init(&r, OPS_GUARDDUTY_GET_DETECTOR);
+	svcio_body_init(&b);
+	svcio_body_num(&b, b.root, "DetectorId", 7);
+	assert_int_equal(svcio_request_finish(&r, &b, &out, NULL), -1);
 }
 
 static void

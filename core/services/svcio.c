@@ -1,7 +1,7 @@
 /*
- * svc.c: request-building and answer-decoding helpers for core/services.
+ * svcio.c: request-building and answer-decoding helpers for core/services.
  */
-#include "core/services/svc.h"
+#include "core/services/svcio.h"
 
 #include <assert.h>
 #include <math.h>
@@ -15,14 +15,14 @@
 #include "core/xmalloc.h"
 
 /* 2^53: the largest range in which every whole double is exact. */
-#define SVC_EXACT_MAX 9007199254740992.0
+#define SVCIO_EXACT_MAX 9007199254740992.0
 /* 10000-01-01T00:00:00Z: later timestamps are nonsense. */
-#define SVC_TIME_MAX 253402300800.0
+#define SVCIO_TIME_MAX 253402300800.0
 
 /* ---- building ---- */
 
 void
-svc_request_init(struct ops_request *r, enum ops_id id)
+svcio_request_init(struct ops_request *r, enum ops_id id)
 {
 	const struct ops_op *op = ops_get(id);
 
@@ -34,7 +34,7 @@ svc_request_init(struct ops_request *r, enum ops_id id)
 }
 
 static int
-svc__unreserved(unsigned char c)
+svcio__unreserved(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 	       c == '-' || c == '_' || c == '.' || c == '~';
@@ -42,12 +42,12 @@ svc__unreserved(unsigned char c)
 
 /* Appends s percent-encoded: every byte but A-Za-z0-9-_.~ (and '/' if keep_slash). */
 static void
-svc__encode(struct buf *out, const char *s, int keep_slash)
+svcio__encode(struct buf *out, const char *s, int keep_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";
 
 	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (svc__unreserved(*p) || (keep_slash && *p == '/')) {
+		if (svcio__unreserved(*p) || (keep_slash && *p == '/')) {
 			buf_addc(out, (char)*p);
 		} else {
 			buf_addc(out, '%');
@@ -58,7 +58,7 @@ svc__encode(struct buf *out, const char *s, int keep_slash)
 }
 
 void
-svc_body_init(struct svc_body *b)
+svcio_body_init(struct svcio_body *b)
 {
 	b->root = cJSON_CreateObject();
 	b->oom = b->root == NULL;
@@ -66,7 +66,7 @@ svc_body_init(struct svc_body *b)
 
 /* Attaches item under key, or records the failure. Returns item or NULL. */
 static cJSON *
-svc__attach(struct svc_body *b, cJSON *obj, const char *key, cJSON *item)
+svcio__attach(struct svcio_body *b, cJSON *obj, const char *key, cJSON *item)
 {
 	if (item == NULL) {
 		b->oom = 1;
@@ -82,53 +82,53 @@ svc__attach(struct svc_body *b, cJSON *obj, const char *key, cJSON *item)
 }
 
 cJSON *
-svc_body_obj(struct svc_body *b, cJSON *obj, const char *key)
+svcio_body_obj(struct svcio_body *b, cJSON *obj, const char *key)
 {
 	if (obj == NULL)
 		return NULL;
-	return svc__attach(b, obj, key, cJSON_CreateObject());
+	return svcio__attach(b, obj, key, cJSON_CreateObject());
 }
 
 cJSON *
-svc_body_arr(struct svc_body *b, cJSON *obj, const char *key)
+svcio_body_arr(struct svcio_body *b, cJSON *obj, const char *key)
 {
 	if (obj == NULL)
 		return NULL;
-	return svc__attach(b, obj, key, cJSON_CreateArray());
+	return svcio__attach(b, obj, key, cJSON_CreateArray());
 }
 
 void
-svc_body_str(struct svc_body *b, cJSON *obj, const char *key, const char *value)
+svcio_body_str(struct svcio_body *b, cJSON *obj, const char *key, const char *value)
 {
 	if (obj != NULL)
-		svc__attach(b, obj, key, cJSON_CreateString(value));
+		svcio__attach(b, obj, key, cJSON_CreateString(value));
 }
 
 void
-svc_body_num(struct svc_body *b, cJSON *obj, const char *key, double value)
+svcio_body_num(struct svcio_body *b, cJSON *obj, const char *key, double value)
 {
 	if (obj != NULL)
-		svc__attach(b, obj, key, cJSON_CreateNumber(value));
+		svcio__attach(b, obj, key, cJSON_CreateNumber(value));
 }
 
 void
-svc_body_arr_str(struct svc_body *b, cJSON *arr, const char *value)
+svcio_body_arr_str(struct svcio_body *b, cJSON *arr, const char *value)
 {
 	if (arr != NULL)
-		svc__attach(b, arr, NULL, cJSON_CreateString(value));
+		svcio__attach(b, arr, NULL, cJSON_CreateString(value));
 }
 
 void
-svc_body_strs(struct svc_body *b, cJSON *obj, const char *key, const char *const *v, size_t n)
+svcio_body_strs(struct svcio_body *b, cJSON *obj, const char *key, const char *const *v, size_t n)
 {
-	cJSON *arr = svc_body_arr(b, obj, key);
+	cJSON *arr = svcio_body_arr(b, obj, key);
 
 	for (size_t i = 0; i < n; i++)
-		svc_body_arr_str(b, arr, v[i]);
+		svcio_body_arr_str(b, arr, v[i]);
 }
 
 static int
-svc__is_query(const struct ops_op *op, const char *name)
+svcio__is_query(const struct ops_op *op, const char *name)
 {
 	for (size_t i = 0; i < sizeof op->query / sizeof op->query[0] && op->query[i] != NULL;
 	     i++) {
@@ -140,7 +140,7 @@ svc__is_query(const struct ops_op *op, const char *name)
 
 /* Is name a {name} or {name+} label of the URI template? */
 static int
-svc__is_label(const struct ops_op *op, const char *name)
+svcio__is_label(const struct ops_op *op, const char *name)
 {
 	size_t n = strlen(name);
 
@@ -153,7 +153,7 @@ svc__is_label(const struct ops_op *op, const char *name)
 
 /* Expands the URI template into path. -1 if a label has no string value. */
 static int
-svc__path(const struct ops_op *op, const cJSON *params, struct buf *path)
+svcio__path(const struct ops_op *op, const cJSON *params, struct buf *path)
 {
 	const char *p = op->uri;
 
@@ -182,7 +182,7 @@ svc__path(const struct ops_op *op, const cJSON *params, struct buf *path)
 		v = cJSON_GetObjectItemCaseSensitive(params, name);
 		if (!cJSON_IsString(v) || v->valuestring == NULL || v->valuestring[0] == '\0')
 			return -1;
-		svc__encode(path, v->valuestring, greedy);
+		svcio__encode(path, v->valuestring, greedy);
 		p = close + 1;
 	}
 	return 0;
@@ -190,19 +190,19 @@ svc__path(const struct ops_op *op, const cJSON *params, struct buf *path)
 
 /* Appends "name=value" for a scalar query member. -1 for another type. */
 static int
-svc__query(struct buf *q, const cJSON *m)
+svcio__query(struct buf *q, const cJSON *m)
 {
 	double x = m->valuedouble;
 
 	if (q->len > 0)
 		buf_addc(q, '&');
-	svc__encode(q, m->string, 0);
+	svcio__encode(q, m->string, 0);
 	buf_addc(q, '=');
 	if (cJSON_IsString(m) && m->valuestring != NULL)
-		svc__encode(q, m->valuestring, 0);
+		svcio__encode(q, m->valuestring, 0);
 	else if (cJSON_IsBool(m))
 		buf_adds(q, cJSON_IsTrue(m) ? "true" : "false");
-	else if (cJSON_IsNumber(m) && x == floor(x) && fabs(x) < SVC_EXACT_MAX)
+	else if (cJSON_IsNumber(m) && x == floor(x) && fabs(x) < SVCIO_EXACT_MAX)
 		buf_printf(q, "%lld", (long long)x);
 	else
 		return -1;
@@ -211,7 +211,7 @@ svc__query(struct buf *q, const cJSON *m)
 
 /* The rest-json wire form of r->params. */
 static int
-svc__rest(struct ops_request *r, struct svc_body *b)
+svcio__rest(struct ops_request *r, struct svcio_body *b)
 {
 	struct buf path, query;
 	cJSON *body = cJSON_CreateObject();
@@ -219,13 +219,13 @@ svc__rest(struct ops_request *r, struct svc_body *b)
 
 	buf_init(&path);
 	buf_init(&query);
-	if (body == NULL || svc__path(r->op, b->root, &path) < 0)
+	if (body == NULL || svcio__path(r->op, b->root, &path) < 0)
 		rc = -1;
 	for (const cJSON *m = b->root->child; m != NULL && rc == 0; m = m->next) {
-		if (svc__is_label(r->op, m->string))
+		if (svcio__is_label(r->op, m->string))
 			continue;
-		if (svc__is_query(r->op, m->string)) {
-			rc = svc__query(&query, m);
+		if (svcio__is_query(r->op, m->string)) {
+			rc = svcio__query(&query, m);
 			continue;
 		}
 		/* A body member: referenced, not copied. */
@@ -252,7 +252,8 @@ svc__rest(struct ops_request *r, struct svc_body *b)
 }
 
 int
-svc_request_finish(struct ops_request *r, struct svc_body *b, struct ops_request *out, char **cause)
+svcio_request_finish(struct ops_request *r, struct svcio_body *b, struct ops_request *out,
+                     char **cause)
 {
 	int rc = -1;
 
@@ -262,7 +263,7 @@ svc_request_finish(struct ops_request *r, struct svc_body *b, struct ops_request
 			r->body = cJSON_PrintUnformatted(b->root);
 			rc = r->body != NULL ? 0 : -1;
 		} else {
-			rc = svc__rest(r, b);
+			rc = svcio__rest(r, b);
 		}
 	}
 	if (rc < 0) {
@@ -285,7 +286,7 @@ svc_request_finish(struct ops_request *r, struct svc_body *b, struct ops_request
 }
 
 int
-svc_arg_str(const char *op, const char *what, const char *v, char **cause)
+svcio_arg_str(const char *op, const char *what, const char *v, char **cause)
 {
 	if (v != NULL && *v != '\0')
 		return 0;
@@ -295,7 +296,7 @@ svc_arg_str(const char *op, const char *what, const char *v, char **cause)
 }
 
 static int
-svc__is_account_id(const char *s)
+svcio__is_account_id(const char *s)
 {
 	size_t i;
 
@@ -307,9 +308,9 @@ svc__is_account_id(const char *s)
 }
 
 int
-svc_arg_account(const char *op, const char *what, const char *v, char **cause)
+svcio_arg_account(const char *op, const char *what, const char *v, char **cause)
 {
-	if (v != NULL && svc__is_account_id(v))
+	if (v != NULL && svcio__is_account_id(v))
 		return 0;
 	if (cause != NULL)
 		*cause = xasprintf("%s: %s must be a 12-digit account id", op, what);
@@ -317,7 +318,7 @@ svc_arg_account(const char *op, const char *what, const char *v, char **cause)
 }
 
 int
-svc_arg_range(const char *op, const char *what, long v, long lo, long hi, char **cause)
+svcio_arg_range(const char *op, const char *what, long v, long lo, long hi, char **cause)
 {
 	if (v >= lo && v <= hi)
 		return 0;
@@ -328,7 +329,7 @@ svc_arg_range(const char *op, const char *what, long v, long lo, long hi, char *
 }
 
 int
-svc_arg_token(const char *token)
+svcio_arg_token(const char *token)
 {
 	return token != NULL && *token != '\0';
 }
@@ -336,7 +337,7 @@ svc_arg_token(const char *token)
 /* ---- decoding ---- */
 
 void
-svc_dec_init(struct svc_dec *d, const char *op, char **cause)
+svcio_dec_init(struct svcio_dec *d, const char *op, char **cause)
 {
 	d->op = op;
 	d->cause = cause;
@@ -344,7 +345,7 @@ svc_dec_init(struct svc_dec *d, const char *op, char **cause)
 }
 
 int
-svc_fail(struct svc_dec *d, const char *where, const char *key, const char *fmt, ...)
+svcio_fail(struct svcio_dec *d, const char *where, const char *key, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -371,7 +372,7 @@ svc_fail(struct svc_dec *d, const char *where, const char *key, const char *fmt,
 }
 
 void
-svc_where(char *out, size_t len, const char *where, const char *key, size_t i)
+svcio_where(char *out, size_t len, const char *where, const char *key, size_t i)
 {
 	int n;
 
@@ -388,7 +389,7 @@ svc_where(char *out, size_t len, const char *where, const char *key, size_t i)
 }
 
 void
-svc_where_key(char *out, size_t len, const char *where, const char *key)
+svcio_where_key(char *out, size_t len, const char *where, const char *key)
 {
 	int n;
 
@@ -404,7 +405,7 @@ svc_where_key(char *out, size_t len, const char *where, const char *key)
 }
 
 void
-svc_snippet(char out[33], const char *s)
+svcio_snippet(char out[33], const char *s)
 {
 	size_t i = 0;
 
@@ -414,7 +415,7 @@ svc_snippet(char out[33], const char *s)
 }
 
 static const char *
-svc__type_name(const cJSON *v)
+svcio__type_name(const cJSON *v)
 {
 	if (cJSON_IsString(v))
 		return "a string";
@@ -432,22 +433,22 @@ svc__type_name(const cJSON *v)
 }
 
 int
-svc_root(struct svc_dec *d, const cJSON *root)
+svcio_root(struct svcio_dec *d, const cJSON *root)
 {
 	if (root == NULL)
-		return svc_fail(d, NULL, NULL, "no answer body");
+		return svcio_fail(d, NULL, NULL, "no answer body");
 	if (!cJSON_IsObject(root))
-		return svc_fail(d, NULL, NULL, "expected a JSON object, got %s",
-		                svc__type_name(root));
+		return svcio_fail(d, NULL, NULL, "expected a JSON object, got %s",
+		                  svcio__type_name(root));
 	return 0;
 }
 
 int
-svc_item_obj(struct svc_dec *d, const cJSON *item, const char *where)
+svcio_item_obj(struct svcio_dec *d, const cJSON *item, const char *where)
 {
 	if (cJSON_IsObject(item))
 		return 0;
-	return svc_fail(d, where, NULL, "expected an object, got %s", svc__type_name(item));
+	return svcio_fail(d, where, NULL, "expected an object, got %s", svcio__type_name(item));
 }
 
 /*
@@ -455,16 +456,16 @@ svc_item_obj(struct svc_dec *d, const cJSON *item, const char *where)
  * 0 when absent/null and optional, -1 (failure reported) otherwise.
  */
 static int
-svc__get(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
-         const cJSON **v)
+svcio__get(struct svcio_dec *d, const cJSON *obj, const char *where, const char *key,
+           unsigned flags, const cJSON **v)
 {
 	const cJSON *item = NULL;
 
 	if (obj != NULL && cJSON_IsObject(obj))
 		item = cJSON_GetObjectItemCaseSensitive(obj, key);
 	if (item == NULL || cJSON_IsNull(item)) {
-		if (flags & SVC_REQUIRED)
-			return svc_fail(d, where, key, "missing");
+		if (flags & SVCIO_REQUIRED)
+			return svcio_fail(d, where, key, "missing");
 		return 0;
 	}
 	*v = item;
@@ -472,46 +473,46 @@ svc__get(struct svc_dec *d, const cJSON *obj, const char *where, const char *key
 }
 
 static int
-svc__want(struct svc_dec *d, const cJSON *v, const char *where, const char *key, int ok,
-          const char *want)
+svcio__want(struct svcio_dec *d, const cJSON *v, const char *where, const char *key, int ok,
+            const char *want)
 {
 	if (ok)
 		return 0;
-	return svc_fail(d, where, key, "expected %s, got %s", want, svc__type_name(v));
+	return svcio_fail(d, where, key, "expected %s, got %s", want, svcio__type_name(v));
 }
 
 int
-svc_obj(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
-        const cJSON **out)
+svcio_obj(struct svcio_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+          const cJSON **out)
 {
 	const cJSON *v = NULL;
-	int rc = svc__get(d, obj, where, key, flags, &v);
+	int rc = svcio__get(d, obj, where, key, flags, &v);
 
 	if (rc < 0)
 		return -1;
-	if (rc > 0 && svc__want(d, v, where, key, cJSON_IsObject(v), "an object") < 0)
+	if (rc > 0 && svcio__want(d, v, where, key, cJSON_IsObject(v), "an object") < 0)
 		return -1;
 	*out = v;
 	return 0;
 }
 
 int
-svc_arr(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
-        size_t max, const cJSON **out, size_t *n)
+svcio_arr(struct svcio_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+          size_t max, const cJSON **out, size_t *n)
 {
 	const cJSON *v = NULL;
 	size_t count = 0;
-	int rc = svc__get(d, obj, where, key, flags, &v);
+	int rc = svcio__get(d, obj, where, key, flags, &v);
 
 	if (rc < 0)
 		return -1;
 	if (rc > 0) {
-		if (svc__want(d, v, where, key, cJSON_IsArray(v), "an array") < 0)
+		if (svcio__want(d, v, where, key, cJSON_IsArray(v), "an array") < 0)
 			return -1;
 		/* Count by walking: cJSON_GetArraySize() is an int. */
 		for (const cJSON *e = v->child; e != NULL; e = e->next) {
 			if (++count > max)
-				return svc_fail(d, where, key, "more than %zu items", max);
+				return svcio_fail(d, where, key, "more than %zu items", max);
 		}
 	}
 	*out = v;
@@ -520,32 +521,32 @@ svc_arr(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
 }
 
 int
-svc_str(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
-        const char **out)
+svcio_str(struct svcio_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+          const char **out)
 {
 	const cJSON *v = NULL;
-	int rc = svc__get(d, obj, where, key, flags, &v);
+	int rc = svcio__get(d, obj, where, key, flags, &v);
 
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
 		return 0;
-	if (svc__want(d, v, where, key, cJSON_IsString(v) && v->valuestring != NULL, "a string") <
+	if (svcio__want(d, v, where, key, cJSON_IsString(v) && v->valuestring != NULL, "a string") <
 	    0)
 		return -1;
-	if ((flags & SVC_NONEMPTY) && v->valuestring[0] == '\0')
-		return svc_fail(d, where, key, "empty");
+	if ((flags & SVCIO_NONEMPTY) && v->valuestring[0] == '\0')
+		return svcio_fail(d, where, key, "empty");
 	*out = v->valuestring;
 	return 0;
 }
 
 int
-svc_dup(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
-        char **out)
+svcio_dup(struct svcio_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+          char **out)
 {
 	const char *s = NULL;
 
-	if (svc_str(d, obj, where, key, flags, &s) < 0)
+	if (svcio_str(d, obj, where, key, flags, &s) < 0)
 		return -1;
 	if (s != NULL)
 		*out = xstrdup(s);
@@ -553,145 +554,148 @@ svc_dup(struct svc_dec *d, const cJSON *obj, const char *where, const char *key,
 }
 
 int
-svc_item_dup(struct svc_dec *d, const cJSON *item, const char *where, unsigned flags, char **out)
+svcio_item_dup(struct svcio_dec *d, const cJSON *item, const char *where, unsigned flags,
+               char **out)
 {
 	if (!cJSON_IsString(item) || item->valuestring == NULL)
-		return svc_fail(d, where, NULL, "expected a string, got %s", svc__type_name(item));
-	if ((flags & SVC_NONEMPTY) && item->valuestring[0] == '\0')
-		return svc_fail(d, where, NULL, "empty");
+		return svcio_fail(d, where, NULL, "expected a string, got %s",
+		                  svcio__type_name(item));
+	if ((flags & SVCIO_NONEMPTY) && item->valuestring[0] == '\0')
+		return svcio_fail(d, where, NULL, "empty");
 	*out = xstrdup(item->valuestring);
 	return 0;
 }
 
 static int
-svc__account_str(struct svc_dec *d, const cJSON *v, const char *where, const char *key,
-                 char out[13])
+svcio__account_str(struct svcio_dec *d, const cJSON *v, const char *where, const char *key,
+                   char out[13])
 {
 	if (!cJSON_IsString(v) || v->valuestring == NULL)
-		return svc_fail(d, where, key, "expected a 12-digit account id string, got %s",
-		                svc__type_name(v));
-	if (!svc__is_account_id(v->valuestring))
-		return svc_fail(d, where, key, "not a 12-digit account id");
+		return svcio_fail(d, where, key, "expected a 12-digit account id string, got %s",
+		                  svcio__type_name(v));
+	if (!svcio__is_account_id(v->valuestring))
+		return svcio_fail(d, where, key, "not a 12-digit account id");
 	memcpy(out, v->valuestring, 13);
 	return 0;
 }
 
 int
-svc_account(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
-            char out[13])
+svcio_account(struct svcio_dec *d, const cJSON *obj, const char *where, const char *key,
+              unsigned flags, char out[13])
 {
 	const cJSON *v = NULL;
-	int rc = svc__get(d, obj, where, key, flags, &v);
+	int rc = svcio__get(d, obj, where, key, flags, &v);
 
 	if (rc <= 0)
 		return rc;
-	return svc__account_str(d, v, where, key, out);
+	return svcio__account_str(d, v, where, key, out);
 }
 
 int
-svc_item_account(struct svc_dec *d, const cJSON *item, const char *where, char out[13])
+svcio_item_account(struct svcio_dec *d, const cJSON *item, const char *where, char out[13])
 {
-	return svc__account_str(d, item, where, NULL, out);
+	return svcio__account_str(d, item, where, NULL, out);
 }
 
 int
-svc_ident(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
-          size_t maxlen, char **out)
+svcio_ident(struct svcio_dec *d, const cJSON *obj, const char *where, const char *key,
+            unsigned flags, size_t maxlen, char **out)
 {
 	const char *s = NULL;
 	size_t n;
 
-	if (svc_str(d, obj, where, key, flags | SVC_NONEMPTY, &s) < 0)
+	if (svcio_str(d, obj, where, key, flags | SVCIO_NONEMPTY, &s) < 0)
 		return -1;
 	if (s == NULL)
 		return 0;
 	n = strlen(s);
 	if (n > maxlen)
-		return svc_fail(d, where, key, "longer than %zu characters", maxlen);
+		return svcio_fail(d, where, key, "longer than %zu characters", maxlen);
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		      c == '-' || c == '_'))
-			return svc_fail(d, where, key, "not a valid identifier");
+			return svcio_fail(d, where, key, "not a valid identifier");
 	}
 	*out = xstrdup(s);
 	return 0;
 }
 
 static int
-svc__uint(struct svc_dec *d, const cJSON *v, const char *where, const char *key, uint64_t max,
-          uint64_t *out)
+svcio__uint(struct svcio_dec *d, const cJSON *v, const char *where, const char *key, uint64_t max,
+            uint64_t *out)
 {
 	double x;
 
-	if (svc__want(d, v, where, key, cJSON_IsNumber(v), "a number") < 0)
+	if (svcio__want(d, v, where, key, cJSON_IsNumber(v), "a number") < 0)
 		return -1;
 	x = v->valuedouble;
 	if (!isfinite(x) || x < 0 || x != floor(x))
-		return svc_fail(d, where, key, "not a whole number >= 0");
-	if (x >= SVC_EXACT_MAX || x > (double)max)
-		return svc_fail(d, where, key, "too large (over %llu)", (unsigned long long)max);
+		return svcio_fail(d, where, key, "not a whole number >= 0");
+	if (x >= SVCIO_EXACT_MAX || x > (double)max)
+		return svcio_fail(d, where, key, "too large (over %llu)", (unsigned long long)max);
 	*out = (uint64_t)x;
 	return 0;
 }
 
 int
-svc_uint(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
-         uint64_t max, uint64_t *out)
+svcio_uint(struct svcio_dec *d, const cJSON *obj, const char *where, const char *key,
+           unsigned flags, uint64_t max, uint64_t *out)
 {
 	const cJSON *v = NULL;
-	int rc = svc__get(d, obj, where, key, flags, &v);
+	int rc = svcio__get(d, obj, where, key, flags, &v);
 
 	if (rc <= 0)
 		return rc;
-	return svc__uint(d, v, where, key, max, out);
+	return svcio__uint(d, v, where, key, max, out);
 }
 
 int
-svc_item_uint(struct svc_dec *d, const cJSON *item, const char *where, uint64_t max, uint64_t *out)
+svcio_item_uint(struct svcio_dec *d, const cJSON *item, const char *where, uint64_t max,
+                uint64_t *out)
 {
-	return svc__uint(d, item, where, NULL, max, out);
+	return svcio__uint(d, item, where, NULL, max, out);
 }
 
 int
-svc_num(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
-        double lo, double hi, double *out)
+svcio_num(struct svcio_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
+          double lo, double hi, double *out)
 {
 	const cJSON *v = NULL;
-	int rc = svc__get(d, obj, where, key, flags, &v);
+	int rc = svcio__get(d, obj, where, key, flags, &v);
 
 	if (rc <= 0)
 		return rc;
-	if (svc__want(d, v, where, key, cJSON_IsNumber(v), "a number") < 0)
+	if (svcio__want(d, v, where, key, cJSON_IsNumber(v), "a number") < 0)
 		return -1;
 	if (!isfinite(v->valuedouble) || v->valuedouble < lo || v->valuedouble > hi)
-		return svc_fail(d, where, key, "out of range %g..%g", lo, hi);
+		return svcio_fail(d, where, key, "out of range %g..%g", lo, hi);
 	*out = v->valuedouble;
 	return 0;
 }
 
 int
-svc_bool(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
-         int *out)
+svcio_bool(struct svcio_dec *d, const cJSON *obj, const char *where, const char *key,
+           unsigned flags, int *out)
 {
 	const cJSON *v = NULL;
-	int rc = svc__get(d, obj, where, key, flags, &v);
+	int rc = svcio__get(d, obj, where, key, flags, &v);
 
 	if (rc <= 0)
 		return rc;
-	if (svc__want(d, v, where, key, cJSON_IsBool(v), "true or false") < 0)
+	if (svcio__want(d, v, where, key, cJSON_IsBool(v), "true or false") < 0)
 		return -1;
 	*out = cJSON_IsTrue(v) ? 1 : 0;
 	return 0;
 }
 
 int
-svc_time(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
-         double *out)
+svcio_time(struct svcio_dec *d, const cJSON *obj, const char *where, const char *key,
+           unsigned flags, double *out)
 {
 	const cJSON *v = NULL;
-	int rc = svc__get(d, obj, where, key, flags, &v);
+	int rc = svcio__get(d, obj, where, key, flags, &v);
 	double t;
 
 	if (rc <= 0)
@@ -700,40 +704,41 @@ svc_time(struct svc_dec *d, const cJSON *obj, const char *where, const char *key
 		t = v->valuedouble;
 	} else if (cJSON_IsString(v) && v->valuestring != NULL) {
 		if (util_parse_time(v->valuestring, &t) < 0)
-			return svc_fail(d, where, key, "not a timestamp");
+			return svcio_fail(d, where, key, "not a timestamp");
 	} else {
-		return svc_fail(d, where, key, "expected a timestamp, got %s", svc__type_name(v));
+		return svcio_fail(d, where, key, "expected a timestamp, got %s",
+		                  svcio__type_name(v));
 	}
-	if (!isfinite(t) || t < 0 || t >= SVC_TIME_MAX)
-		return svc_fail(d, where, key, "timestamp out of range");
+	if (!isfinite(t) || t < 0 || t >= SVCIO_TIME_MAX)
+		return svcio_fail(d, where, key, "timestamp out of range");
 	*out = t;
 	return 0;
 }
 
 int
-svc_decimal(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
-            double *out)
+svcio_decimal(struct svcio_dec *d, const cJSON *obj, const char *where, const char *key,
+              unsigned flags, double *out)
 {
 	const char *s = NULL;
 	double x;
 
-	if (svc_str(d, obj, where, key, flags, &s) < 0)
+	if (svcio_str(d, obj, where, key, flags, &s) < 0)
 		return -1;
 	if (s == NULL)
 		return 0;
 	if (util_parse_double(s, &x) < 0)
-		return svc_fail(d, where, key, "not a decimal number");
+		return svcio_fail(d, where, key, "not a decimal number");
 	*out = x;
 	return 0;
 }
 
 int
-svc_enum(struct svc_dec *d, const cJSON *obj, const char *where, const char *key, unsigned flags,
-         const char *const *names, size_t n, int unknown, int *out)
+svcio_enum(struct svcio_dec *d, const cJSON *obj, const char *where, const char *key,
+           unsigned flags, const char *const *names, size_t n, int unknown, int *out)
 {
 	const char *s = NULL;
 
-	if (svc_str(d, obj, where, key, flags, &s) < 0)
+	if (svcio_str(d, obj, where, key, flags, &s) < 0)
 		return -1;
 	if (s == NULL)
 		return 0;
@@ -748,11 +753,11 @@ svc_enum(struct svc_dec *d, const cJSON *obj, const char *where, const char *key
 }
 
 int
-svc_token(struct svc_dec *d, const cJSON *root, const char *key, char **out)
+svcio_token(struct svcio_dec *d, const cJSON *root, const char *key, char **out)
 {
 	const char *s = NULL;
 
-	if (svc_str(d, root, "", key, 0, &s) < 0)
+	if (svcio_str(d, root, "", key, 0, &s) < 0)
 		return -1;
 	if (s != NULL && *s != '\0')
 		*out = xstrdup(s);
@@ -760,7 +765,7 @@ svc_token(struct svc_dec *d, const cJSON *root, const char *key, char **out)
 }
 
 void
-svc_free_strv(char **v, size_t n)
+svcio_free_strv(char **v, size_t n)
 {
 	if (v == NULL)
 		return;
