@@ -3,10 +3,11 @@
  * that directory; the collector uses the per-service headers, not this one).
  *
  * Building: a request starts from its ops table entry (svcio_request_init
- * asserts the entry exists and is a read), gets its path from the entry's URI
- * template with percent-encoded labels, an optional query string, and a JSON
- * body built with cJSON through struct svcio_body, which turns an allocation
- * failure into an error instead of a silently missing member.
+ * asserts the entry exists and is a read); its params (the input by wire
+ * names, what the AWS client serialises) are built with cJSON through struct
+ * svcio_body, which turns an allocation failure into an error instead of a
+ * silently missing member; svcio_request_finish derives the wire form (path
+ * from the URI template, query, body) from the params.
  *
  * Decoding: every getter takes a struct svcio_dec (the operation's name and the
  * caller's cause), the object to read, a "where" (the path of that object in
