@@ -48,7 +48,7 @@ int model_state_parse(const char *name, enum model_state *out);
 struct model_status {
 	uint8_t state;     /* enum model_state */
 	uint8_t flags;     /* MF_* */
-	uint16_t reserved;
+	uint16_t reserved;  /* model.c bookkeeping (the last settled state); readers ignore it */
 	uint32_t fetched_at; /* epoch seconds of the value; 0 if none */
 	const char *reason;  /* interned, sanitised short reason, or NULL; valid for the model's life */
 };
@@ -132,10 +132,14 @@ struct model_account {
 #define MC_BUDGET_100 0x08      /* actual or forecast burn crossed 100% */
 #define MC_STATE 0x10           /* a cell's state changed (e.g. ok -> denied) */
 #define MC_ACCOUNT 0x20         /* the account appeared, left, or was renamed/moved */
+#define MC_VALUE 0x40           /* some other value changed (counts, spend, budgets, SSO); no log record */
+
+/* The change log keeps the latest MODEL_CHANGES_MAX records. */
+#define MODEL_CHANGES_MAX 512
 
 struct model_change {
 	uint32_t kind;   /* one MC_* bit */
-	int account;     /* account index */
+	int account;     /* account index; -1 once the account left (the text names it) */
 	int region;      /* region index, or -1 for account-level items */
 	double at;       /* epoch seconds */
 	char *text;      /* a short sanitised sentence: "eu-west-1: 2 new high findings" */
@@ -200,7 +204,11 @@ const char *model_region(const struct model *m, size_t i);
 /* Index of region name, or -1. */
 int model_region_find(const struct model *m, const char *name);
 
-/* OUs. Adds or updates (by id); returns the index. name is sanitised here. */
+/*
+ * OUs. Adds or updates (by id); returns the index. name is sanitised here.
+ * Returns -1 for an id that is empty or longer than 39 bytes; a parent that
+ * is out of range or would make a cycle is treated as -1 (a root).
+ */
 int model_ou_upsert(struct model *m, const char *id, const char *name, int parent);
 size_t model_nous(const struct model *m);
 const struct model_ou *model_ou(const struct model *m, size_t i);
@@ -266,6 +274,31 @@ void model_set_state(struct model *m, size_t a, int region, enum model_item item
 void model_set_inflight(struct model *m, size_t a, int region, enum model_item item, int on);
 /* Every item with a value becomes MS_STALE (used after loading the cache). */
 void model_mark_all_stale(struct model *m);
+
+/*
+ * Added by the model branch (additive):
+ *
+ * model_set_access() records that the account was reached (MI_ACCESS becomes
+ * MS_OK) and through which role (interned; NULL for the caller's own
+ * account). Denials and errors go through model_set_state(MI_ACCESS, ...).
+ */
+void model_set_access(struct model *m, size_t a, const char *role, double at);
+
+/*
+ * The budget burn thresholds, in percent, behind MC_BUDGET_80 (warn) and
+ * MC_BUDGET_100 (crit). Defaults 80 and 100 (config keys budget_warn and
+ * budget_crit).
+ */
+void model_set_budget_thresholds(struct model *m, double warn, double crit);
+double model_budget_warn(const struct model *m);
+double model_budget_crit(const struct model *m);
+
+/*
+ * Exchanges the whole contents of two models (used by loaders that build a
+ * model aside and commit it only when it is complete). Both generations move
+ * past the larger of the two, so readers of either redraw.
+ */
+void model_swap(struct model *a, struct model *b);
 
 /* The status of an item (cell items need a region). Borrowed. */
 const struct model_status *model_status_of(const struct model *m, size_t a, int region,

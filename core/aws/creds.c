@@ -360,12 +360,13 @@ creds_provider_free(struct creds_provider *p)
 	creds__release(p);
 }
 
-/* The static provider: fixed keys, never expiring. */
+/* The static provider: fixed keys, with an expiration or none. */
 
 struct creds_static {
 	char *access_key_id;
 	char *secret_access_key;
 	char *session_token;
+	double expiration;
 };
 
 static void
@@ -373,8 +374,9 @@ creds_static_fetch(struct creds_provider *p)
 {
 	struct creds_static *s = creds__provider_impl(p);
 
-	creds__fetch_done(p, creds_new(s->access_key_id, s->secret_access_key, s->session_token, 0),
-	                  NULL, 0);
+	creds__fetch_done(
+	    p, creds_new(s->access_key_id, s->secret_access_key, s->session_token, s->expiration),
+	    NULL, 0);
 }
 
 static void
@@ -395,8 +397,8 @@ static const struct creds_provider_ops creds_static_ops = {
 };
 
 struct creds_provider *
-creds_provider_static(const char *access_key_id, const char *secret_access_key,
-                      const char *session_token)
+creds__static_new(const char *access_key_id, const char *secret_access_key,
+                  const char *session_token, double expiration, const char *desc)
 {
 	struct creds_static *s = xcalloc(1, sizeof *s);
 
@@ -404,5 +406,13 @@ creds_provider_static(const char *access_key_id, const char *secret_access_key,
 	s->secret_access_key = xstrdup(secret_access_key);
 	if (session_token != NULL && *session_token != '\0')
 		s->session_token = xstrdup(session_token);
-	return creds__provider_new(&creds_static_ops, s, "static keys");
+	s->expiration = expiration;
+	return creds__provider_new(&creds_static_ops, s, desc);
+}
+
+struct creds_provider *
+creds_provider_static(const char *access_key_id, const char *secret_access_key,
+                      const char *session_token)
+{
+	return creds__static_new(access_key_id, secret_access_key, session_token, 0, "static keys");
 }

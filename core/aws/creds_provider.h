@@ -18,6 +18,8 @@
 #ifndef ORGTOP_CREDS_PROVIDER_H
 #define ORGTOP_CREDS_PROVIDER_H
 
+#include <uv.h>
+
 #include "core/aws/creds.h"
 
 /* botocore's windows (credentials.py), in seconds before expiry. */
@@ -53,6 +55,25 @@ void creds__fetch_done(struct creds_provider *p, struct creds *c, const char *er
 
 /* How many fetches the provider started (tests: proves joining and windows). */
 unsigned creds__provider_fetches(const struct creds_provider *p);
+
+/*
+ * Fixed keys with an optional expiration (0 = never), described as desc:
+ * the environment, a profile's static keys. Copies the strings.
+ */
+struct creds_provider *creds__static_new(const char *access_key_id, const char *secret_access_key,
+                                         const char *session_token, double expiration,
+                                         const char *desc);
+
+/* credential_process gets this long unless told otherwise. */
+#define CREDS_PROCESS_TIMEOUT_MS 60000
+
+/*
+ * credential_process for profile: command is split shell-style and run on
+ * loop (borrowed) with a timeout (0 = CREDS_PROCESS_TIMEOUT_MS). NULL with
+ * *cause when the command cannot be split or is empty.
+ */
+struct creds_provider *creds__process_new(uv_loop_t *loop, const char *command, const char *profile,
+                                          unsigned timeout_ms, char **cause);
 
 /*
  * The clock the refresh windows read (epoch seconds); util_now by default.

@@ -90,6 +90,24 @@ struct sigv4_key_cache *sigv4_key_cache_new(void);
 void sigv4_key_cache_free(struct sigv4_key_cache *cache);
 
 /*
+ * Added by the sigv4 branch (additive): a cache of at most slots scopes
+ * (sigv4_key_cache_new() holds 16), for tests and tuning; dropping every key
+ * (wiped) when credentials are known to be revoked; and counters.
+ */
+struct sigv4_key_cache *sigv4_key_cache_new_sized(size_t slots);
+/* Wipes and forgets every cached key. NULL-safe. */
+void sigv4_key_cache_clear(struct sigv4_key_cache *cache);
+struct sigv4_key_cache_stats {
+	unsigned long hits;      /* signatures that reused a cached key */
+	unsigned long misses;    /* keys derived */
+	unsigned long evictions; /* least recently used keys dropped for a new one */
+	unsigned long wiped;     /* slots wiped (evicted or cleared) */
+	size_t entries;          /* keys held now */
+};
+/* Fills *out (all zero for a NULL cache). */
+void sigv4_key_cache_stats(const struct sigv4_key_cache *cache, struct sigv4_key_cache_stats *out);
+
+/*
  * Signs req with creds. cache may be NULL. On success returns 0 and fills
  * *out (release with sigv4_result_done()). On failure returns -1, leaves *out
  * zeroed and sets *cause if cause is not NULL (caller frees).

@@ -40,7 +40,7 @@
  */
 struct http_config {
 	unsigned max_connections;      /* 64: open connections in total */
-	unsigned max_host_connections; /* 16: open connections per host */
+	unsigned max_host_connections; /* max_connections: open connections per host */
 	unsigned connect_timeout_s;    /* 10: TCP + TLS handshake */
 	unsigned low_speed_time_s;     /* 30: abort when slower than low_speed_limit this long */
 	unsigned low_speed_limit;      /* 1: bytes per second (so a server that never answers fails) */
@@ -109,9 +109,8 @@ struct http_request {
 	unsigned flags; /* HTTP_* */
 };
 
-/* Milliseconds from http_send() to each step (curl's CURLINFO_*_TIME_T, plus the queue). */
+/* Milliseconds from the start of the transfer to each step (curl's CURLINFO_*_TIME_T). */
 struct http_timings {
-	double queued;     /* sent to curl -> curl started it */
 	double dns;        /* name resolved */
 	double connect;    /* TCP connected */
 	double tls;        /* TLS handshake done (0 for plain http or a reused connection) */

@@ -14,6 +14,7 @@
 #include <uv.h>
 
 #include "core/aws/creds.h"
+#include "core/aws/creds_parse.h"
 #include "core/aws/creds_provider.h"
 #include "core/util.h"
 #include "core/xmalloc.h"
@@ -521,6 +522,157 @@ test_invalidate_refetches(void **state)
 	loop_finish(&loop);
 }
 
+static void
+expect_process_err(const char *json, const char *want)
+{
+	struct creds *sentinel = (struct creds *)&fake_now, *c = sentinel;
+	char *cause = NULL;
+
+	assert_int_equal(creds_parse_process_output(json, strlen(json), &c, &cause), -1);
+	assert_ptr_equal(c, sentinel);
+	if (cause == NULL || strcmp(cause, want) != 0)
+		fail_msg("got '%s', want '%s'", cause != NULL ? cause : "(null)", want);
+	free(cause);
+}
+
+static void
+test_parse_process_output(void **state)
+{
+	struct creds *c = NULL;
+	char *cause = NULL;
+	const char *ok =
+	    "{\"Version\": 1, \"AccessKeyId\": \"ASIAPROC\", \"SecretAccessKey\": "
+	    "\"s\", \"SessionToken\": \"t\", \"Expiration\": \"2024-06-01T13:00:00Z\"}";
+
+	(void)state;
+	assert_int_equal(creds_parse_process_output(ok, strlen(ok), &c, &cause), 0);
+	assert_string_equal(creds_access_key_id(c), "ASIAPROC");
+	assert_string_equal(creds_secret_access_key(c), "s");
+	assert_string_equal(creds_session_token(c), "t");
+	assert_true(creds_expiration(c) == 1717246800.0);
+	creds_unref(c);
+	ok = "{\"Version\":1.0,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\",\"SessionToken\":"
+	     "null}\n";
+	assert_int_equal(creds_parse_process_output(ok, strlen(ok), &c, &cause), 0);
+	assert_null(creds_session_token(c));
+	assert_true(creds_expiration(c) == 0);
+	creds_unref(c);
+
+	expect_process_err("", "the credential_process output is not valid JSON");
+	expect_process_err("{\"Version\":1} trailing",
+	                   "the credential_process output is not valid JSON");
+	expect_process_err("[1]", "the credential_process output is not a JSON object");
+	expect_process_err("{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"}",
+	                   "the credential_process output has no \"Version\" (it must be 1)");
+	expect_process_err(
+	    "{\"Version\":2,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"}",
+	    "the credential_process output: unsupported \"Version\" (only 1 is supported)");
+	expect_process_err(
+	    "{\"Version\":\"1\",\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"}",
+	    "the credential_process output: unsupported \"Version\" (only 1 is supported)");
+	expect_process_err("{\"Version\":1,\"SecretAccessKey\":\"s\"}",
+	                   "the credential_process output has no \"AccessKeyId\"");
+	expect_process_err("{\"Version\":1,\"AccessKeyId\":\"A\"}",
+	                   "the credential_process output has no \"SecretAccessKey\"");
+	expect_process_err(
+	    "{\"Version\":1,\"AccessKeyId\":\"\",\"SecretAccessKey\":\"s\"}",
+	    "the credential_process output: \"AccessKeyId\" is not a non-empty string");
+	expect_process_err(
+	    "{\"Version\":1,\"AccessKeyId\":7,\"SecretAccessKey\":\"s\"}",
+	    "the credential_process output: \"AccessKeyId\" is not a non-empty string");
+	expect_process_err("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\","
+	                   "\"Expiration\":\"tomorrow\"}",
+	                   "the credential_process output: \"Expiration\" is not an ISO 8601 time");
+	expect_process_err("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\","
+	                   "\"SessionToken\":5}",
+	                   "the credential_process output: \"SessionToken\" is not a string");
+	{
+		static const char nul[] = "{\"Version\":1}\0{}";
+
+		assert_int_equal(creds_parse_process_output(nul, sizeof nul - 1, &c, &cause), -1);
+		assert_string_equal(
+		    cause, "the credential_process output is not JSON (it holds a NUL byte)");
+		free(cause);
+	}
+}
+
+static void
+test_parse_sso_token(void **state)
+{
+	char *tok = NULL, *cause = NULL;
+	double exp = 0;
+	const char *j = "{\"startUrl\": \"https://d-1234567890.awsapps.com/start\", \"region\": "
+	                "\"eu-west-1\", \"accessToken\": \"aoaSECRET\", \"expiresAt\": "
+	                "\"2024-06-01T20:00:00UTC\"}";
+
+	(void)state;
+	assert_int_equal(creds_parse_sso_token(j, strlen(j), &tok, &exp, &cause), 0);
+	assert_string_equal(tok, "aoaSECRET");
+	assert_true(exp == 1717272000.0);
+	xfree_secret(tok);
+	j = "{\"accessToken\": \"x\", \"expiresAt\": \"2024-06-01T20:00:00+00:00\"}";
+	assert_int_equal(creds_parse_sso_token(j, strlen(j), &tok, &exp, &cause), 0);
+	xfree_secret(tok);
+	j = "{\"expiresAt\": \"2024-06-01T20:00:00Z\"}";
+	assert_int_equal(creds_parse_sso_token(j, strlen(j), &tok, &exp, &cause), -1);
+	assert_string_equal(cause, "the SSO token cache file has no \"accessToken\"");
+	free(cause);
+	j = "{\"accessToken\": \"x\"}";
+	assert_int_equal(creds_parse_sso_token(j, strlen(j), &tok, &exp, &cause), -1);
+	assert_string_equal(cause, "the SSO token cache file has no \"expiresAt\"");
+	free(cause);
+}
+
+static void
+test_parse_metadata_and_portal(void **state)
+{
+	struct creds *c = NULL;
+	char *cause = NULL;
+	cJSON *answer;
+	const char *j =
+	    "{\"Code\":\"Success\",\"LastUpdated\":\"2024-06-01T12:00:00Z\",\"Type\":"
+	    "\"AWS-HMAC\",\"AccessKeyId\":\"ASIAIMDS\",\"SecretAccessKey\":\"s\",\"Token\":"
+	    "\"t\",\"Expiration\":\"2024-06-01T18:00:00Z\"}";
+
+	(void)state;
+	assert_int_equal(creds_parse_metadata(j, strlen(j), &c, &cause), 0);
+	assert_string_equal(creds_access_key_id(c), "ASIAIMDS");
+	assert_true(creds_expiration(c) == 1717264800.0);
+	creds_unref(c);
+	j = "{\"Code\":\"AssumeRoleUnauthorizedAccess\",\"Message\":\"nope\"}";
+	assert_int_equal(creds_parse_metadata(j, strlen(j), &c, &cause), -1);
+	assert_string_equal(cause,
+	                    "the metadata credentials: code AssumeRoleUnauthorizedAccess: nope");
+	free(cause);
+	j = "{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\",\"Token\":\"t\"}";
+	assert_int_equal(creds_parse_metadata(j, strlen(j), &c, &cause), -1);
+	assert_string_equal(cause, "the metadata credentials has no \"Expiration\"");
+	free(cause);
+
+	answer =
+	    cJSON_Parse("{\"roleCredentials\":{\"accessKeyId\":\"ASIASSO\",\"secretAccessKey\":"
+	                "\"s\",\"sessionToken\":\"t\",\"expiration\":1717246800000}}");
+	assert_int_equal(creds_parse_role_credentials(answer, &c, &cause), 0);
+	assert_string_equal(creds_access_key_id(c), "ASIASSO");
+	assert_true(creds_expiration(c) == 1717246800.0);
+	creds_unref(c);
+	cJSON_Delete(answer);
+	answer = cJSON_Parse("{\"roleCredentials\":{\"accessKeyId\":\"A\",\"secretAccessKey\":"
+	                     "\"s\",\"sessionToken\":\"t\",\"expiration\":\"soon\"}}");
+	assert_int_equal(creds_parse_role_credentials(answer, &c, &cause), -1);
+	assert_non_null(strstr(cause, "\"expiration\" is not a time in milliseconds"));
+	free(cause);
+	cJSON_Delete(answer);
+
+	j = "{\"ProviderType\":\"sso\",\"Credentials\":{\"AccessKeyId\":\"ASIACLI\","
+	    "\"SecretAccessKey\":\"s\",\"SessionToken\":\"t\",\"Expiration\":\"2024-06-01T13:00:"
+	    "00UTC\"}}";
+	assert_int_equal(creds_parse_cli_cache(j, strlen(j), &c, &cause), 0);
+	assert_string_equal(creds_access_key_id(c), "ASIACLI");
+	assert_true(creds_expiration(c) == 1717246800.0);
+	creds_unref(c);
+}
+
 int
 main(void)
 {
@@ -537,6 +689,9 @@ main(void)
 	    cmocka_unit_test(test_free_cancels_waiters),
 	    cmocka_unit_test(test_reentrant_callbacks),
 	    cmocka_unit_test(test_invalidate_refetches),
+	    cmocka_unit_test(test_parse_process_output),
+	    cmocka_unit_test(test_parse_sso_token),
+	    cmocka_unit_test(test_parse_metadata_and_portal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
