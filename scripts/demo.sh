@@ -58,4 +58,4 @@ EOC
 echo "demo: awsim at $endpoint (sample organization, live changes every ${DEMO_TICK:-20} s)"
 AWS_CONFIG_FILE="$tmp/config" AWS_SHARED_CREDENTIALS_FILE="$tmp/credentials" \
 XDG_CACHE_HOME="$tmp/cache" \
-	"$ORGTOP" --profile orgtop-demo "$@" || true
+	"$ORGTOP" --profile orgtop-demo || true
