@@ -95,6 +95,20 @@ die_usage(const char *fmt, ...)
 	exit(2);
 }
 
+static int
+known_value_flag(const char *a)
+{
+	static const char *const flags[] = {"--listen", "--accounts", "--seed", "--scenario",
+		"--region", "--tick", "--threads", "--page-size", "--ce-page-size", "--session-seconds",
+		"--sso-token", "--container-token", "--imds-role", "--truth-regions", "--truth-role"};
+	size_t i;
+
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (strcmp(a, flags[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static long long
 num_arg(const char *flag, const char *v, long long lo, long long hi)
 {
@@ -176,6 +190,8 @@ main(int argc, char **argv)
 				fault = 1;
 		if (strncmp(a, "--", 2) != 0)
 			die_usage("unexpected argument '%s'", a);
+		if (!fault && !known_value_flag(a))
+			die_usage("unknown option '%s'", a);
 		if (!v)
 			die_usage("%s needs a value", a);
 		i++;
