@@ -75,19 +75,33 @@ class Awsim:
         for _ in self.proc.stdout:
             pass
 
+    def __del__(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+
     def _kill(self):
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
 
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
+    def stop(self, check=True):
+        """SIGTERM, then wait. awsim exits 0 after a clean shutdown; with check, anything
+        else (a sanitizer report, a crash, a hang) raises AwsimError."""
+        if not self.proc:
+            return None
+        hung = False
+        if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
+                hung = True
                 self.proc.kill()
                 self.proc.wait()
-        return self.proc.returncode if self.proc else None
+        rc = self.proc.returncode
+        if check and (hung or rc != 0):
+            raise AwsimError("awsim did not shut down cleanly (exit %s%s): %s" % (
+                rc, ", hung" if hung else "", self.stderr()[-4000:]))
+        return rc
 
     def stderr(self):
         return "".join(self._stderr)
@@ -96,7 +110,7 @@ class Awsim:
         return self.start()
 
     def __exit__(self, *exc):
-        self.stop()
+        self.stop(check=exc[0] is None)
 
     # -- what it printed ------------------------------------------------------
     @property
