@@ -159,14 +159,25 @@ class Awsim:
         """A boto3 client for service against awsim. creds: (key, secret, token).
         validate=False turns off botocore's own parameter checks, to see awsim's."""
         from botocore.config import Config
+        cache_key = (service, region, creds, retries, validate, tuple(sorted(kw.items())))
+        if not hasattr(self, "_clients"):
+            self._clients = {}
+        if cache_key in self._clients:
+            return self._clients[cache_key]
         key = secret = token = None
         if creds:
             key, secret, token = creds
         cfg = Config(retries={"total_max_attempts": retries, "mode": "standard"},
                      connect_timeout=5, read_timeout=kw.pop("read_timeout", 30),
                      parameter_validation=validate)
-        return self.session(key, secret, token, region).client(
-            service, endpoint_url=self.endpoint, config=cfg, **kw)
+        if not hasattr(self, "_shared"):
+            self._shared = self.session()  # one session: the models load once
+        client = self._shared.client(
+            service, endpoint_url=self.endpoint, config=cfg, region_name=region or self.region,
+            aws_access_key_id=key or self.access_key, aws_secret_access_key=secret or self.secret_key,
+            aws_session_token=token, **kw)
+        self._clients[cache_key] = client
+        return client
 
     def assume(self, account_id, role="OrganizationAccountAccessRole", session="test",
                duration=None, external_id=None, creds=None):
