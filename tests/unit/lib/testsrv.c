@@ -341,7 +341,7 @@ ts_conn(void *cls, struct MHD_Connection *conn, void **socket_context,
 	pthread_mutex_unlock(&srv->mu);
 }
 
-/* buf_detach() re-initialises the buf: release that too. */
+/* buf_done() after buf_detach() is a no-op; kept for older semantics. */
 static char *
 ts_detach(struct buf *b)
 {
