@@ -25,7 +25,7 @@
 #include "core/util.h"
 #include "core/xmalloc.h"
 
-#define REASON_COLS 200  /* a reason is cut to this many columns */
+#define REASON_COLS 1024 /* a reason is cut to this many columns (AWS messages with ARNs run long) */
 #define CHANGE_COLS 160  /* a change-log sentence too */
 #define INTERN_CHUNK 65536
 

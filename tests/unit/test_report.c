@@ -1137,6 +1137,118 @@ test_locale_independent(void **state)
 	model_free(m);
 }
 
+/*
+ * Equal documents: the same keys and values, our strings being the truth's
+ * after text_clean() (the model keeps names as they are shown).
+ */
+static int
+json_equal(const cJSON *truth, const cJSON *ours, struct buf *where)
+{
+	size_t mark = where->len;
+	int ok = 1;
+
+	if (cJSON_IsNumber(truth) && cJSON_IsNumber(ours))
+		return truth->valuedouble == ours->valuedouble;
+	if (cJSON_IsString(truth) && cJSON_IsString(ours)) {
+		char *c = text_clean(truth->valuestring, 0);
+
+		ok = strcmp(c, ours->valuestring) == 0;
+		free(c);
+		return ok;
+	}
+	if ((truth->type & 0xff) != (ours->type & 0xff))
+		return 0;
+	if (cJSON_IsArray(truth)) {
+		if (cJSON_GetArraySize(truth) != cJSON_GetArraySize(ours))
+			return 0;
+		for (int i = 0; ok && i < cJSON_GetArraySize(truth); i++) {
+			buf_printf(where, "[%d]", i);
+			ok = json_equal(cJSON_GetArrayItem(truth, i), cJSON_GetArrayItem(ours, i), where);
+			if (ok)
+				where->data[where->len = mark] = '\0';
+		}
+		return ok;
+	}
+	if (cJSON_IsObject(truth)) {
+		const cJSON *e;
+
+		if (cJSON_GetArraySize(truth) != cJSON_GetArraySize(ours))
+			return 0;
+		cJSON_ArrayForEach(e, truth)
+		{
+			const cJSON *o = cJSON_GetObjectItemCaseSensitive(ours, e->string);
+
+			buf_printf(where, ".%s", e->string);
+			if (o == NULL || !json_equal(e, o, where))
+				return 0;
+			where->data[where->len = mark] = '\0';
+		}
+		return 1;
+	}
+	return 1; /* null, true, false of the same type */
+}
+
+/*
+ * awsim's ground truth (the real binary, when built) goes through the reader
+ * and the writer unchanged: the two sides of the contract agree.
+ */
+static void
+test_awsim_truth_round_trip(void **state)
+{
+	static const char *const args[] = {"", "--accounts 300 --seed 7",
+	    "--scenario tests/awsim/scenarios/hostile.json",
+	    "--scenario tests/awsim/scenarios/faults.json"};
+	const char *build = getenv("ORGTOP_BUILD"), *root = getenv("ORGTOP_ROOT");
+	char *awsim;
+
+	(void)state;
+	awsim = xasprintf("%s/awsim", build != NULL ? build : "build");
+	if (access(awsim, X_OK) != 0) {
+		printf("# %s not built; skipped\n", awsim);
+		free(awsim);
+		return;
+	}
+	for (size_t i = 0; i < sizeof args / sizeof args[0]; i++) {
+		char *cmd = xasprintf("cd '%s' && '%s' %s --dump-truth", root != NULL ? root : ".",
+		    awsim, args[i]);
+		FILE *f = popen(cmd, "r");
+		struct model *m = model_new();
+		struct buf doc, out, where;
+		char tmp[65536], *cause = NULL;
+		cJSON *a, *b;
+		size_t n;
+
+		assert_non_null(f);
+		buf_init(&doc);
+		buf_init(&out);
+		buf_init(&where);
+		while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) /* lint-ok */
+			buf_add(&doc, tmp, n);
+		assert_int_equal(pclose(f), 0);
+		if (report_json_load(m, doc.data, doc.len, &cause) != 0)
+			fail_msg("awsim %s: %s", args[i], cause);
+		report_write_buf(m, REPORT_JSON, NULL, &out);
+		a = cJSON_Parse(doc.data);
+		b = cJSON_Parse(out.data);
+		assert_non_null(a);
+		assert_non_null(b);
+		cJSON_DeleteItemFromObject(a, "generated_at");
+		cJSON_DeleteItemFromObject(b, "generated_at");
+		if (!json_equal(a, b, &where))
+			fail_msg("awsim %s: differs at %s", args[i], where.data);
+		printf("# awsim %s: %zu accounts x %zu regions read and written back unchanged\n",
+		    args[i][0] ? args[i] : "(default)", model_naccounts(m), model_nregions(m));
+		cJSON_Delete(a);
+		cJSON_Delete(b);
+		buf_done(&doc);
+		buf_done(&out);
+		buf_done(&where);
+		model_free(m);
+		free(cmd);
+	}
+	free(awsim);
+}
+
 /* The issue 6 size: 5,000 accounts x 17 regions written and read back, timed. */
 static void
 test_scale_5000_x_17(void **state)
@@ -1209,6 +1321,7 @@ main(void)
 		cmocka_unit_test(test_exit_code),
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_locale_independent),
+		cmocka_unit_test(test_awsim_truth_round_trip),
 		cmocka_unit_test(test_scale_5000_x_17),
 	};
 
