@@ -746,8 +746,10 @@ model_ou_upsert(struct model *m, const char *id, const char *name, int parent)
 	char *clean;
 	int i;
 
-	if (id == NULL || *id == '\0' || strlen(id) >= sizeof ou->id)
-		return -1;
+	if (id == NULL || *id == '\0' || strlen(id) >= sizeof ou->id ||
+	    strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-") !=
+		strlen(id))
+		return -1; /* AWS's ids are r-xxxx and ou-xxxx-xxxxxxxx: anything else is not one */
 	clean = text_clean(name != NULL ? name : "", 0);
 	i = idx_find(&m->ou_idx, OU_IDX(m), id);
 	if (i < 0) {

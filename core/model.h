@@ -206,7 +206,8 @@ int model_region_find(const struct model *m, const char *name);
 
 /*
  * OUs. Adds or updates (by id); returns the index. name is sanitised here.
- * Returns -1 for an id that is empty or longer than 39 bytes; a parent that
+ * Returns -1 for an id that is empty, longer than 39 bytes or has a
+ * character outside [A-Za-z0-9_.:-]; a parent that
  * is out of range or would make a cycle is treated as -1 (a root).
  */
 int model_ou_upsert(struct model *m, const char *id, const char *name, int parent);

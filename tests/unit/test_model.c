@@ -307,6 +307,8 @@ test_ous(void **state)
 	longid[sizeof longid - 1] = '\0';
 	assert_int_equal(model_ou_upsert(m, longid, "x", -1), -1);
 	assert_int_equal(model_ou_upsert(m, "", "x", -1), -1);
+	assert_int_equal(model_ou_upsert(m, "ou-\x1b[2J", "x", -1), -1); /* ids are never drawn raw */
+	assert_int_equal(model_ou_upsert(m, "ou a", "x", -1), -1);
 	assert_int_equal(model_nous(m), 5);
 	model_free(m);
 }
