@@ -222,7 +222,7 @@ struct aws_client_stats {
 	unsigned inflight;     /* calls whose callback has not run */
 	unsigned waiting_rate; /* attempts waiting for a rate-limit token */
 	unsigned backing_off;  /* attempts waiting out a backoff */
-	int retry_quota;       /* what is left of the retry quota */
+	uint64_t quota_refused; /* retries not made because a retry quota was empty */
 	struct http_stats http;
 };
 void aws_client_stats(const struct aws_client *c, struct aws_client_stats *out);

@@ -50,6 +50,9 @@ typedef void (*creds_cb)(struct creds *c, const char *err, int sso_expired, void
  * window it calls cb before returning and returns 1; otherwise it starts (or
  * joins) a refresh, returns 0, and calls cb from the loop later. Returns -1
  * only if the request could not even be queued (then cb is not called).
+ * A refresh that ends at once (static keys; an error found before any I/O,
+ * such as an SSO token missing from the cache) also calls cb before
+ * returning, and the result is then 1 as well.
  */
 int creds_provider_get(struct creds_provider *p, creds_cb cb, void *arg);
 /* Forgets the cached credentials (after ExpiredToken); the next get refreshes. */

@@ -75,6 +75,71 @@ struct creds_provider *creds__static_new(const char *access_key_id, const char *
 struct creds_provider *creds__process_new(uv_loop_t *loop, const char *command, const char *profile,
                                           unsigned timeout_ms, char **cause);
 
+struct aws_client;
+struct http_engine;
+
+/* What an AssumeRole provider needs (creds_sts.c). Strings are copied. */
+struct creds_assume_role_params {
+	struct aws_client *client;     /* borrowed; must outlive the provider */
+	struct creds_provider *source; /* signs the AssumeRole */
+	int own_source;                /* 1: freed with the provider */
+	const char *role_arn;
+	const char *session_name;  /* NULL: "orgtop-<unix time>" */
+	const char *external_id;   /* NULL: none */
+	const char *mfa_serial;    /* NULL: none */
+	char *mfa_code;            /* taken over (wiped when used or freed); NULL: none */
+	int duration_s;            /* 0: STS's default (3600) */
+	const char *profile;       /* names the provider in messages; NULL: the role ARN */
+	const char *cli_cache_dir; /* the AWS CLI's cache to read first; NULL: none */
+};
+struct creds_provider *creds__assume_role_new(const struct creds_assume_role_params *a);
+/* 1 if the CLI cache holds usable credentials for these parameters (no MFA prompt needed). */
+int creds__assume_role_cached(const struct creds_assume_role_params *a);
+/* botocore's CLI cache key for an AssumeRole (SHA-1 hex). Caller frees. */
+char *creds__assume_role_cache_key(const char *role_arn, const char *session_name,
+                                   const char *external_id, const char *mfa_serial, int duration_s);
+
+/* AssumeRoleWithWebIdentity with the token read from token_file at each fetch. */
+struct creds_provider *creds__web_identity_new(struct aws_client *client, const char *role_arn,
+                                               const char *session_name, const char *token_file,
+                                               const char *profile);
+
+/* What an SSO provider needs (creds_sso.c). Strings are copied. */
+struct creds_sso_params {
+	struct aws_client *client; /* borrowed; must outlive the provider */
+	const char *profile;
+	const char *start_url;
+	const char *region; /* sso_region: where the portal is */
+	const char *account_id;
+	const char *role_name;
+	const char *session;   /* the sso-session name; NULL for a legacy profile */
+	const char *cache_dir; /* ~/.aws/sso/cache, expanded */
+};
+struct creds_provider *creds__sso_new(const struct creds_sso_params *a);
+/* The token cache file name: SHA-1 hex of the session name, else of the start URL. Caller frees. */
+char *creds__sso_cache_key(const char *start_url, const char *session);
+
+/*
+ * Container credentials from the environment (AWS_CONTAINER_CREDENTIALS_*),
+ * fetched through http (borrowed; must outlive the provider), or NULL with
+ * *cause when unset or when FULL_URI breaks the host rule.
+ */
+struct creds_provider *creds__container_new(struct http_engine *http, char **cause);
+
+/* What the IMDS provider needs; the environment wins over the profile's values. */
+struct creds_imds_params {
+	struct http_engine *http;  /* borrowed; must outlive the provider */
+	const char *endpoint;      /* the profile's ec2_metadata_service_endpoint, or NULL */
+	const char *endpoint_mode; /* ec2_metadata_service_endpoint_mode: "IPv4" / "IPv6" */
+	const char *timeout;       /* metadata_service_timeout (seconds) */
+	const char *attempts;      /* metadata_service_num_attempts */
+	/* When IMDS is the chain's last resort: what was searched before, for its errors. */
+	const char *context;
+};
+struct creds_provider *creds__imds_new(const struct creds_imds_params *a, char **cause);
+/* 1 if AWS_EC2_METADATA_DISABLED is "true" (any case). */
+int creds__imds_disabled(void);
+
 /*
  * The clock the refresh windows read (epoch seconds); util_now by default.
  * Tests set a fake one to walk through the windows.

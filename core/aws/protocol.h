@@ -30,8 +30,8 @@
  * PROTO_BAD_ANSWER. Errors decode exactly as botocore's parsers:
  *
  *  - json: code from the body's "__type" (botocore reads only that), cut
- *    after the last '#' and before the first ':'; when absent, the HTTP
- *    status as a string. Message from "message", else "Message".
+ *    before the first ':' and then after the last '#'; when absent, the
+ *    HTTP status as a string. Message from "message", else "Message".
  *  - rest-json: code from the X-Amzn-ErrorType header, else the body's
  *    "code"/"Code", else "__type", cut the same way; else the status.
  *  - query: <ErrorResponse><Error><Code>/<Message>, RequestId beside Error.
@@ -139,8 +139,8 @@ void proto_decode(const struct endpoint_service_info *svc, const char *operation
 void proto_answer_done(struct proto_answer *a, int secret);
 
 /*
- * botocore's cut of a raw error code: the text after the last '#', then up
- * to the first ':'. "aws.protocoltests#FooError:http://x" -> "FooError".
+ * botocore's cut of a raw error code: the text before the first ':', then
+ * after the last '#'. "aws.protocoltests#FooError:http://x" -> "FooError".
  * Writes at most len-1 bytes and a NUL.
  */
 void proto_error_code(const char *raw, char *out, size_t len);

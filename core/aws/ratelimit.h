@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "core/aws/endpoint.h"
+#include "core/aws/retry.h"
 #include "core/net/timerq.h"
 
 #define RATELIMIT_MIN_RATE 0.5
@@ -109,10 +110,19 @@ void ratelimit_cancel(struct ratelimit *rl, struct ratelimit_wait *w);
 /* Feeds a response back: throttled 1 for a throttling answer, 0 for any other answer. */
 void ratelimit_feedback(struct ratelimit *rl, struct ratelimit_bucket *b, int throttled);
 
+/* The retry quota of the bucket's (account, region, service). Borrowed, like b. */
+struct retry_quota *ratelimit_bucket_quota(struct ratelimit_bucket *b);
+
 /* The bucket's current fill rate (requests per second). */
 double ratelimit_bucket_rate(const struct ratelimit_bucket *b);
 /* Waiters queued in b. */
 size_t ratelimit_bucket_waiting(const struct ratelimit_bucket *b);
+/*
+ * How long a bucket must be idle before it may be dropped (default 60 s),
+ * and the table size that triggers the next sweep (default 1024). Tests.
+ */
+void ratelimit_set_idle(struct ratelimit *rl, double seconds, size_t sweep_min);
+
 /* Buckets alive right now. */
 size_t ratelimit_nbuckets(const struct ratelimit *rl);
 

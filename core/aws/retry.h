@@ -20,6 +20,9 @@
  *  - The retry quota: a bucket of 500; a retry costs 5 (10 after a
  *    timeout); a first-try success gives 1 back, a success after retries
  *    gives back what the last retry cost. An empty bucket means no retry.
+ *    botocore keeps one per client, and a boto3 client is per service and
+ *    region; orgtop keeps one per (account, region, service) rate-limit
+ *    bucket, so a dead region cannot drain the retries of the others.
  */
 #ifndef ORGTOP_RETRY_H
 #define ORGTOP_RETRY_H
@@ -142,11 +145,10 @@ int retry_quota_take(struct retry_quota *q, enum retry_kind kind);
 void retry_quota_success(struct retry_quota *q, int cost);
 
 /*
- * Max attempts: the AWS_MAX_ATTEMPTS environment variable when set and
- * valid (1..100), else configured (the profile's max_attempts) when > 0,
- * else 3. A bad environment value is reported in *warning (caller frees)
- * if warning is not NULL.
+ * Max attempts: the AWS_MAX_ATTEMPTS environment variable when set, else
+ * configured (the profile's max_attempts) when > 0, else 3. Returns 0 with
+ * *cause when AWS_MAX_ATTEMPTS is set but not a whole number from 1 to 100.
  */
-unsigned retry_max_attempts(unsigned configured, char **warning);
+unsigned retry_max_attempts(unsigned configured, char **cause);
 
 #endif

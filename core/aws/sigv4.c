@@ -572,13 +572,21 @@ sigv4__in_list(const char *list, const char *lname)
 	return 0;
 }
 
+/* An RFC 9110 token character, what a header name is made of. */
+static int
+sigv4__is_tchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
 static int
 sigv4__valid_header_name(const char *name)
 {
 	if (*name == '\0')
 		return 0;
 	for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
-		if (*p <= 0x20 || *p >= 0x7f || *p == ':' || *p == ';')
+		if (!sigv4__is_tchar(*p))
 			return 0;
 	}
 	return 1;
@@ -817,30 +825,42 @@ sigv4__canonical_headers(struct buf *out, struct buf *signed_headers, struct sig
 	buf_addc(out, '\n');
 }
 
-/* The payload hash botocore would use: given, from x-amz-content-sha256, or computed. */
-static void
-sigv4__payload_hash(const struct sigv4_request *req, char out[65])
+/*
+ * The payload hash botocore would use: the one given; else the value of an
+ * X-Amz-Content-SHA256 header, byte for byte as sent (botocore neither trims
+ * nor checks it: UNSIGNED-PAYLOAD, streaming markers); else the body's.
+ * Caller frees the result.
+ */
+static char *
+sigv4__payload_hash(const struct sigv4_request *req)
 {
-	if (req->payload_hash != NULL && strlen(req->payload_hash) < 65) {
-		memcpy(out, req->payload_hash, strlen(req->payload_hash) + 1);
-		return;
-	}
+	char hex[65];
+
+	if (req->payload_hash != NULL)
+		return xstrdup(req->payload_hash);
 	for (size_t i = 0; i < req->nheaders; i++) {
 		const struct sigv4_header *hd = &req->headers[i];
 
 		if (hd->name != NULL && hd->value != NULL &&
-		    util_strcasecmp(hd->name, "x-amz-content-sha256") == 0) {
-			char *v = sigv4__fold_value(hd->value);
-			int ok = strlen(v) < 65;
-
-			if (ok)
-				memcpy(out, v, strlen(v) + 1);
-			free(v);
-			if (ok)
-				return;
-		}
+		    util_strcasecmp(hd->name, "x-amz-content-sha256") == 0)
+			return xstrdup(hd->value);
 	}
-	sigv4_sha256_hex(req->body_len > 0 ? req->body : "", req->body_len, out);
+	sigv4_sha256_hex(req->body_len > 0 ? req->body : "", req->body_len, hex);
+	return xstrdup(hex);
+}
+
+/* An upper bound of the canonical request's length. */
+static size_t
+sigv4__creq_bound(const struct sigv4_request *req, const struct sigv4_hdrs *h, const char *payload)
+{
+	size_t n = strlen(req->method) + strlen(payload) + 16;
+
+	/* Encoding at most triples a byte; normalising never lengthens a path. */
+	n += 3 * (req->path != NULL ? strlen(req->path) : 0) + 1;
+	n += 3 * (req->query != NULL ? strlen(req->query) : 0) + 1;
+	for (size_t i = 0; i < h->n; i++)
+		n += 2 * strlen(h->v[i].name) + strlen(h->v[i].value) + 3;
+	return n;
 }
 
 int
@@ -850,7 +870,7 @@ sigv4_sign(struct sigv4_key_cache *cache, const struct sigv4_credentials *creds,
 	struct sigv4_result res;
 	struct sigv4_hdrs h = {0};
 	struct buf creq, sh, sts;
-	char payload[65], creq_hash[65], scope_date[9];
+	char *payload = NULL, creq_hash[65], scope_date[9];
 	unsigned char key[SIGV4_KEY_LEN], sig[SIGV4_KEY_LEN];
 	int rc = -1;
 
@@ -861,10 +881,12 @@ sigv4_sign(struct sigv4_key_cache *cache, const struct sigv4_credentials *creds,
 	buf_init(&creq);
 	buf_init(&sh);
 	buf_init(&sts);
-	sigv4__payload_hash(req, payload);
+	payload = sigv4__payload_hash(req);
 	if (sigv4__collect_headers(creds, req, &h, &res, payload, cause) < 0)
 		goto out_free;
 
+	/* Sized once: a realloc would free a copy of the session token unwiped. */
+	buf_reserve(&creq, sigv4__creq_bound(req, &h, payload));
 	buf_adds(&creq, req->method);
 	buf_addc(&creq, '\n');
 	sigv4__canonical_uri(&creq, req->path, req->flags);
@@ -912,6 +934,7 @@ out_free:
 	buf_done_secret(&creq);
 	buf_done(&sh);
 	buf_done(&sts);
+	free(payload);
 	return rc;
 }
 
@@ -997,8 +1020,7 @@ sigv4__parse_signed_headers(struct sigv4_authz *a, const char *v, size_t len, ch
 		unsigned char c = (unsigned char)v[i];
 
 		if (c == ';' ? (i == 0 || i + 1 == len || v[i + 1] == ';')
-		             : (c <= 0x20 || c >= 0x7f || c == ',' || c == ':' ||
-		                (c >= 'A' && c <= 'Z')))
+		             : (!sigv4__is_tchar(c) || (c >= 'A' && c <= 'Z')))
 			return sigv4__fail(cause, "SignedHeaders must be lower-case header names "
 			                          "separated by ';'.");
 	}

@@ -31,8 +31,9 @@ enum awsaccount_region_status {
 /* Bit for a status in the filter of awsaccount_list_regions_request(). */
 #define AWSACCOUNT_BIT(status) (1u << (status))
 /* The regions a request can be sent to: ENABLED and ENABLED_BY_DEFAULT. */
-#define AWSACCOUNT_USABLE \
-	(AWSACCOUNT_BIT(AWSACCOUNT_REGION_ENABLED) | AWSACCOUNT_BIT(AWSACCOUNT_REGION_ENABLED_BY_DEFAULT))
+#define AWSACCOUNT_USABLE                                                                          \
+	(AWSACCOUNT_BIT(AWSACCOUNT_REGION_ENABLED) |                                               \
+	 AWSACCOUNT_BIT(AWSACCOUNT_REGION_ENABLED_BY_DEFAULT))
 
 /* "ENABLED", ... for a status; NULL for UNKNOWN or out of range. */
 const char *awsaccount_region_status_name(enum awsaccount_region_status st);
@@ -54,9 +55,10 @@ struct awsaccount_list_regions_result {
  * status_filter: AWSACCOUNT_BIT()s (0: no filter). max_results 0 or 1..50.
  */
 int awsaccount_list_regions_request(struct ops_request *out, const char *account_id,
-    unsigned status_filter, int max_results, const char *next_token, char **cause);
+                                    unsigned status_filter, int max_results, const char *next_token,
+                                    char **cause);
 int awsaccount_list_regions_decode(const cJSON *root, struct awsaccount_list_regions_result *out,
-    char **cause);
+                                   char **cause);
 void awsaccount_list_regions_result_done(struct awsaccount_list_regions_result *r);
 
 #endif

@@ -30,7 +30,8 @@ struct budgets_spend {
 struct budgets_budget {
 	char *name;      /* BudgetName; untrusted text */
 	char *type;      /* BudgetType: "COST", "USAGE", "RI_UTILIZATION", ...; NULL if absent */
-	char *time_unit; /* "DAILY" | "MONTHLY" | "QUARTERLY" | "ANNUALLY" | "CUSTOM"; NULL if absent */
+	char *time_unit; /* "DAILY" | "MONTHLY" | "QUARTERLY" | "ANNUALLY" | "CUSTOM"; NULL if
+	                    absent */
 	struct budgets_spend limit;    /* BudgetLimit */
 	struct budgets_spend actual;   /* CalculatedSpend.ActualSpend */
 	struct budgets_spend forecast; /* CalculatedSpend.ForecastedSpend */
@@ -46,9 +47,9 @@ struct budgets_describe_budgets_result {
 
 /* account_id: 12 digits. max_results 0 or 1..1000. */
 int budgets_describe_budgets_request(struct ops_request *out, const char *account_id,
-    int max_results, const char *next_token, char **cause);
+                                     int max_results, const char *next_token, char **cause);
 int budgets_describe_budgets_decode(const cJSON *root, struct budgets_describe_budgets_result *out,
-    char **cause);
+                                    char **cause);
 void budgets_describe_budgets_result_done(struct budgets_describe_budgets_result *r);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/services/svc.h"
+#include "core/services/svcio.h"
 #include "core/util.h"
 #include "core/xmalloc.h"
 
@@ -61,28 +61,28 @@ ce__date(const char *s, double *t)
 
 int
 ce_get_cost_and_usage_request(struct ops_request *out, const char *start, const char *end,
-    const char *next_token, char **cause)
+                              const char *next_token, char **cause)
 {
 	struct ops_request r;
-	struct svc_body b;
+	struct svcio_body b;
 	double ts, te;
 	cJSON *period, *groups;
 
-	svc_request_init(&r, OPS_CE_GET_COST_AND_USAGE);
+	svcio_request_init(&r, OPS_CE_GET_COST_AND_USAGE);
 	if (ce__date(start, &ts) < 0 || ce__date(end, &te) < 0 || ts >= te) {
 		if (cause != NULL)
 			*cause = xstrdup("GetCostAndUsage: TimePeriod must be two dates "
-					 "YYYY-MM-DD, Start before End");
+			                 "YYYY-MM-DD, Start before End");
 		ops_request_done(&r);
 		return -1;
 	}
-	svc_body_init(&b);
-	period = svc_body_obj(&b, b.root, "TimePeriod");
-	svc_body_str(&b, period, "Start", start);
-	svc_body_str(&b, period, "End", end);
-	svc_body_str(&b, b.root, "Granularity", "MONTHLY");
-	svc_body_strs(&b, b.root, "Metrics", (const char *const[]){CE_METRIC}, 1);
-	groups = svc_body_arr(&b, b.root, "GroupBy");
+	svcio_body_init(&b);
+	period = svcio_body_obj(&b, b.root, "TimePeriod");
+	svcio_body_str(&b, period, "Start", start);
+	svcio_body_str(&b, period, "End", end);
+	svcio_body_str(&b, b.root, "Granularity", "MONTHLY");
+	svcio_body_strs(&b, b.root, "Metrics", (const char *const[]){CE_METRIC}, 1);
+	groups = svcio_body_arr(&b, b.root, "GroupBy");
 	for (int i = 0; i < 2; i++) {
 		cJSON *g = groups != NULL ? cJSON_CreateObject() : NULL;
 
@@ -91,15 +91,12 @@ ce_get_cost_and_usage_request(struct ops_request *out, const char *start, const 
 			b.oom = 1;
 			break;
 		}
-		svc_body_str(&b, g, "Type", "DIMENSION");
-		svc_body_str(&b, g, "Key", i == 0 ? "LINKED_ACCOUNT" : "REGION");
+		svcio_body_str(&b, g, "Type", "DIMENSION");
+		svcio_body_str(&b, g, "Key", i == 0 ? "LINKED_ACCOUNT" : "REGION");
 	}
-	if (svc_arg_token(next_token))
-		svc_body_str(&b, b.root, "NextPageToken", next_token);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	if (svcio_arg_token(next_token))
+		svcio_body_str(&b, b.root, "NextPageToken", next_token);
+	return svcio_request_finish(&r, &b, out, cause);
 }
 
 /*
@@ -107,7 +104,7 @@ ce_get_cost_and_usage_request(struct ops_request *out, const char *start, const 
  * which the region. Absent: the order orgtop asked for.
  */
 static int
-ce__key_order(struct svc_dec *d, const cJSON *root, int *acct, int *region)
+ce__key_order(struct svcio_dec *d, const cJSON *root, int *acct, int *region)
 {
 	const cJSON *defs = NULL, *e;
 	size_t n = 0;
@@ -116,7 +113,7 @@ ce__key_order(struct svc_dec *d, const cJSON *root, int *acct, int *region)
 
 	*acct = 0;
 	*region = 1;
-	if (svc_arr(d, root, "", "GroupDefinitions", 0, 16, &defs, &n) < 0)
+	if (svcio_arr(d, root, "", "GroupDefinitions", 0, 16, &defs, &n) < 0)
 		return -1;
 	if (defs == NULL)
 		return 0;
@@ -124,8 +121,9 @@ ce__key_order(struct svc_dec *d, const cJSON *root, int *acct, int *region)
 	for (e = defs->child; e != NULL; e = e->next, i++) {
 		const char *key = NULL;
 
-		svc_where(w, sizeof w, "", "GroupDefinitions", (size_t)i);
-		if (svc_item_obj(d, e, w) < 0 || svc_str(d, e, w, "Key", SVC_REQUIRED, &key) < 0)
+		svcio_where(w, sizeof w, "", "GroupDefinitions", (size_t)i);
+		if (svcio_item_obj(d, e, w) < 0 ||
+		    svcio_str(d, e, w, "Key", SVCIO_REQUIRED, &key) < 0)
 			return -1;
 		if (strcmp(key, "LINKED_ACCOUNT") == 0)
 			*acct = i;
@@ -133,43 +131,44 @@ ce__key_order(struct svc_dec *d, const cJSON *root, int *acct, int *region)
 			*region = i;
 	}
 	if (*acct < 0 || *region < 0)
-		return svc_fail(d, "", "GroupDefinitions", "not grouped by LINKED_ACCOUNT and REGION");
+		return svcio_fail(d, "", "GroupDefinitions",
+		                  "not grouped by LINKED_ACCOUNT and REGION");
 	return 0;
 }
 
 /* Element i of keys, a non-empty string, copied. */
 static int
-ce__key(struct svc_dec *d, const cJSON *keys, const char *w, int i, char **out)
+ce__key(struct svcio_dec *d, const cJSON *keys, const char *w, int i, char **out)
 {
 	const cJSON *e = keys->child;
 	char wk[160];
 
 	for (int k = 0; k < i && e != NULL; k++)
 		e = e->next;
-	svc_where(wk, sizeof wk, w, "Keys", (size_t)i);
+	svcio_where(wk, sizeof wk, w, "Keys", (size_t)i);
 	if (e == NULL)
-		return svc_fail(d, wk, NULL, "missing");
-	return svc_item_dup(d, e, wk, SVC_NONEMPTY, out);
+		return svcio_fail(d, wk, NULL, "missing");
+	return svcio_item_dup(d, e, wk, SVCIO_NONEMPTY, out);
 }
 
 static int
-ce__group(struct svc_dec *d, const cJSON *g, const char *w, int acct, int region,
-    struct ce_cost *c)
+ce__group(struct svcio_dec *d, const cJSON *g, const char *w, int acct, int region,
+          struct ce_cost *c)
 {
 	const cJSON *keys = NULL, *metrics = NULL, *m = NULL;
 	size_t nkeys = 0;
 	char wm[128], wu[160];
 
-	svc_where_key(wm, sizeof wm, w, "Metrics");
-	svc_where_key(wu, sizeof wu, wm, CE_METRIC);
-	if (svc_item_obj(d, g, w) < 0 ||
-	    svc_arr(d, g, w, "Keys", SVC_REQUIRED, 16, &keys, &nkeys) < 0 ||
+	svcio_where_key(wm, sizeof wm, w, "Metrics");
+	svcio_where_key(wu, sizeof wu, wm, CE_METRIC);
+	if (svcio_item_obj(d, g, w) < 0 ||
+	    svcio_arr(d, g, w, "Keys", SVCIO_REQUIRED, 16, &keys, &nkeys) < 0 ||
 	    ce__key(d, keys, w, acct, &c->account) < 0 ||
 	    ce__key(d, keys, w, region, &c->region) < 0 ||
-	    svc_obj(d, g, w, "Metrics", SVC_REQUIRED, &metrics) < 0 ||
-	    svc_obj(d, metrics, wm, CE_METRIC, SVC_REQUIRED, &m) < 0 ||
-	    svc_decimal(d, m, wu, "Amount", SVC_REQUIRED, &c->amount) < 0 ||
-	    svc_dup(d, m, wu, "Unit", 0, &c->unit) < 0)
+	    svcio_obj(d, g, w, "Metrics", SVCIO_REQUIRED, &metrics) < 0 ||
+	    svcio_obj(d, metrics, wm, CE_METRIC, SVCIO_REQUIRED, &m) < 0 ||
+	    svcio_decimal(d, m, wu, "Amount", SVCIO_REQUIRED, &c->amount) < 0 ||
+	    svcio_dup(d, m, wu, "Unit", 0, &c->unit) < 0)
 		return -1;
 	return 0;
 }
@@ -187,19 +186,19 @@ ce__rows_free(struct ce_cost *rows, size_t n)
 
 int
 ce_get_cost_and_usage_decode(const cJSON *root, struct ce_get_cost_and_usage_result *out,
-    char **cause)
+                             char **cause)
 {
 	struct ce_get_cost_and_usage_result r = {0};
-	struct svc_dec d;
+	struct svcio_dec d;
 	const cJSON *periods = NULL, *p;
 	size_t nperiods = 0, total = 0, cap = 0, pi = 0;
 	int acct, region;
 	char w[64], wg[128];
 
-	svc_dec_init(&d, "GetCostAndUsage", cause);
-	if (svc_root(&d, root) < 0 || ce__key_order(&d, root, &acct, &region) < 0 ||
-	    svc_arr(&d, root, "", "ResultsByTime", 0, SVC_MAX_ITEMS, &periods, &nperiods) < 0 ||
-	    svc_token(&d, root, "NextPageToken", &r.next_token) < 0)
+	svcio_dec_init(&d, "GetCostAndUsage", cause);
+	if (svcio_root(&d, root) < 0 || ce__key_order(&d, root, &acct, &region) < 0 ||
+	    svcio_arr(&d, root, "", "ResultsByTime", 0, SVCIO_MAX_ITEMS, &periods, &nperiods) < 0 ||
+	    svcio_token(&d, root, "NextPageToken", &r.next_token) < 0)
 		goto out_fail;
 	for (p = periods != NULL ? periods->child : NULL; p != NULL; p = p->next, pi++) {
 		const cJSON *groups = NULL, *tp = NULL, *g;
@@ -208,19 +207,20 @@ ce_get_cost_and_usage_decode(const cJSON *root, struct ce_get_cost_and_usage_res
 		int estimated = 0;
 		double t;
 
-		svc_where(w, sizeof w, "", "ResultsByTime", pi);
-		svc_where_key(wg, sizeof wg, w, "TimePeriod");
-		if (svc_item_obj(&d, p, w) < 0 || svc_obj(&d, p, w, "TimePeriod", 0, &tp) < 0 ||
-		    svc_str(&d, tp, wg, "Start", 0, &start) < 0 ||
-		    svc_bool(&d, p, w, "Estimated", 0, &estimated) < 0 ||
-		    svc_arr(&d, p, w, "Groups", 0, CE_MAX_ROWS, &groups, &ng) < 0)
+		svcio_where(w, sizeof w, "", "ResultsByTime", pi);
+		svcio_where_key(wg, sizeof wg, w, "TimePeriod");
+		if (svcio_item_obj(&d, p, w) < 0 || svcio_obj(&d, p, w, "TimePeriod", 0, &tp) < 0 ||
+		    svcio_str(&d, tp, wg, "Start", 0, &start) < 0 ||
+		    svcio_bool(&d, p, w, "Estimated", 0, &estimated) < 0 ||
+		    svcio_arr(&d, p, w, "Groups", 0, CE_MAX_ROWS, &groups, &ng) < 0)
 			goto out_fail;
 		if (start != NULL && ce__date(start, &t) < 0) {
-			svc_fail(&d, wg, "Start", "not a date YYYY-MM-DD");
+			svcio_fail(&d, wg, "Start", "not a date YYYY-MM-DD");
 			goto out_fail;
 		}
 		if (ng > CE_MAX_ROWS - total) {
-			svc_fail(&d, w, "Groups", "more than %d groups in one answer", CE_MAX_ROWS);
+			svcio_fail(&d, w, "Groups", "more than %d groups in one answer",
+			           CE_MAX_ROWS);
 			goto out_fail;
 		}
 		if (total + ng > cap) {
@@ -231,7 +231,7 @@ ce_get_cost_and_usage_decode(const cJSON *root, struct ce_get_cost_and_usage_res
 		for (g = groups != NULL ? groups->child : NULL; g != NULL; g = g->next, gi++) {
 			struct ce_cost *c = &r.rows[total];
 
-			svc_where(wg, sizeof wg, w, "Groups", gi);
+			svcio_where(wg, sizeof wg, w, "Groups", gi);
 			total++;
 			if (ce__group(&d, g, wg, acct, region, c) < 0) {
 				r.nrows = total;

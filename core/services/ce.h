@@ -31,19 +31,19 @@ void ce_month_to_date(time_t now, char start[11], char end[11]);
 
 /* One group: the cost of one account in one region in one period. */
 struct ce_cost {
-	char *account;        /* the LINKED_ACCOUNT key, as given (normally 12 digits) */
-	char *region;         /* the REGION key, as given: "eu-west-1", "global", "NoRegion" */
-	double amount;        /* UnblendedCost.Amount, parsed from its decimal string */
-	char *unit;           /* UnblendedCost.Unit ("USD"), NULL if absent */
+	char *account;         /* the LINKED_ACCOUNT key, as given (normally 12 digits) */
+	char *region;          /* the REGION key, as given: "eu-west-1", "global", "NoRegion" */
+	double amount;         /* UnblendedCost.Amount, parsed from its decimal string */
+	char *unit;            /* UnblendedCost.Unit ("USD"), NULL if absent */
 	char period_start[11]; /* the period's TimePeriod.Start, "" if absent */
-	int estimated;        /* the period is still estimated */
+	int estimated;         /* the period is still estimated */
 };
 
 struct ce_get_cost_and_usage_result {
 	struct ce_cost *rows; /* every group of every period, in AWS's order; callers sum
 	                         rows of the same (account, region) across periods */
 	size_t nrows;
-	char *next_token;     /* NextPageToken */
+	char *next_token; /* NextPageToken */
 };
 
 /*
@@ -51,9 +51,9 @@ struct ce_get_cost_and_usage_result {
  * LINKED_ACCOUNT and REGION, for [start, end) ("YYYY-MM-DD", start < end).
  */
 int ce_get_cost_and_usage_request(struct ops_request *out, const char *start, const char *end,
-    const char *next_token, char **cause);
+                                  const char *next_token, char **cause);
 int ce_get_cost_and_usage_decode(const cJSON *root, struct ce_get_cost_and_usage_result *out,
-    char **cause);
+                                 char **cause);
 void ce_get_cost_and_usage_result_done(struct ce_get_cost_and_usage_result *r);
 
 #endif

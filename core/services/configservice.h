@@ -57,9 +57,10 @@ struct configservice_get_compliance_summary_by_config_rule_result {
 };
 
 int configservice_get_compliance_summary_by_config_rule_request(struct ops_request *out,
+                                                                char **cause);
+int configservice_get_compliance_summary_by_config_rule_decode(
+    const cJSON *root, struct configservice_get_compliance_summary_by_config_rule_result *out,
     char **cause);
-int configservice_get_compliance_summary_by_config_rule_decode(const cJSON *root,
-    struct configservice_get_compliance_summary_by_config_rule_result *out, char **cause);
 /* Nothing to free; zeroes *r. */
 void configservice_get_compliance_summary_by_config_rule_result_done(
     struct configservice_get_compliance_summary_by_config_rule_result *r);
@@ -82,10 +83,13 @@ struct configservice_describe_compliance_by_config_rule_result {
  * CONFIGSERVICE_BIT()s of COMPLIANT, NON_COMPLIANT, INSUFFICIENT_DATA (0: all).
  */
 int configservice_describe_compliance_by_config_rule_request(struct ops_request *out,
-    const char *const *rule_names, size_t nrule_names, unsigned compliance_filter,
-    const char *next_token, char **cause);
-int configservice_describe_compliance_by_config_rule_decode(const cJSON *root,
-    struct configservice_describe_compliance_by_config_rule_result *out, char **cause);
+                                                             const char *const *rule_names,
+                                                             size_t nrule_names,
+                                                             unsigned compliance_filter,
+                                                             const char *next_token, char **cause);
+int configservice_describe_compliance_by_config_rule_decode(
+    const cJSON *root, struct configservice_describe_compliance_by_config_rule_result *out,
+    char **cause);
 void configservice_describe_compliance_by_config_rule_result_done(
     struct configservice_describe_compliance_by_config_rule_result *r);
 
@@ -108,20 +112,21 @@ struct configservice_describe_config_rules_result {
 
 /* rule_names: at most 25 (n 0: every rule). */
 int configservice_describe_config_rules_request(struct ops_request *out,
-    const char *const *rule_names, size_t nrule_names, const char *next_token, char **cause);
-int configservice_describe_config_rules_decode(const cJSON *root,
-    struct configservice_describe_config_rules_result *out, char **cause);
+                                                const char *const *rule_names, size_t nrule_names,
+                                                const char *next_token, char **cause);
+int configservice_describe_config_rules_decode(
+    const cJSON *root, struct configservice_describe_config_rules_result *out, char **cause);
 void configservice_describe_config_rules_result_done(
     struct configservice_describe_config_rules_result *r);
 
 /* DescribeConfigurationAggregators */
 struct configservice_aggregator {
-	char *name;             /* ConfigurationAggregatorName */
-	char *arn;              /* NULL if absent */
-	int org_source;         /* 1: OrganizationAggregationSource (the whole organization) */
-	char *org_role_arn;     /* its RoleArn, NULL if absent */
-	int all_regions;        /* the organization source covers every region */
-	char **regions;         /* otherwise these (AwsRegions) */
+	char *name;         /* ConfigurationAggregatorName */
+	char *arn;          /* NULL if absent */
+	int org_source;     /* 1: OrganizationAggregationSource (the whole organization) */
+	char *org_role_arn; /* its RoleArn, NULL if absent */
+	int all_regions;    /* the organization source covers every region */
+	char **regions;     /* otherwise these (AwsRegions) */
 	size_t nregions;
 	size_t naccount_sources; /* AccountAggregationSources given instead or as well */
 };
@@ -134,9 +139,12 @@ struct configservice_describe_configuration_aggregators_result {
 
 /* names: at most 10 (n 0: every aggregator). limit 0 or 1..100. */
 int configservice_describe_configuration_aggregators_request(struct ops_request *out,
-    const char *const *names, size_t nnames, int limit, const char *next_token, char **cause);
-int configservice_describe_configuration_aggregators_decode(const cJSON *root,
-    struct configservice_describe_configuration_aggregators_result *out, char **cause);
+                                                             const char *const *names,
+                                                             size_t nnames, int limit,
+                                                             const char *next_token, char **cause);
+int configservice_describe_configuration_aggregators_decode(
+    const cJSON *root, struct configservice_describe_configuration_aggregators_result *out,
+    char **cause);
 void configservice_describe_configuration_aggregators_result_done(
     struct configservice_describe_configuration_aggregators_result *r);
 
@@ -163,10 +171,12 @@ struct configservice_describe_aggregate_compliance_by_config_rules_result {
 };
 
 /* filter may be NULL. limit 0 or 1..1000. */
-int configservice_describe_aggregate_compliance_by_config_rules_request(struct ops_request *out,
-    const char *aggregator, const struct configservice_aggregate_filter *filter, int limit,
-    const char *next_token, char **cause);
-int configservice_describe_aggregate_compliance_by_config_rules_decode(const cJSON *root,
+int configservice_describe_aggregate_compliance_by_config_rules_request(
+    struct ops_request *out, const char *aggregator,
+    const struct configservice_aggregate_filter *filter, int limit, const char *next_token,
+    char **cause);
+int configservice_describe_aggregate_compliance_by_config_rules_decode(
+    const cJSON *root,
     struct configservice_describe_aggregate_compliance_by_config_rules_result *out, char **cause);
 void configservice_describe_aggregate_compliance_by_config_rules_result_done(
     struct configservice_describe_aggregate_compliance_by_config_rules_result *r);
@@ -192,10 +202,12 @@ struct configservice_get_aggregate_config_rule_compliance_summary_result {
 };
 
 /* filter_account (12 digits) and filter_region may be NULL. limit 0 or 1..1000. */
-int configservice_get_aggregate_config_rule_compliance_summary_request(struct ops_request *out,
-    const char *aggregator, enum configservice_group_by group_by, const char *filter_account,
-    const char *filter_region, int limit, const char *next_token, char **cause);
-int configservice_get_aggregate_config_rule_compliance_summary_decode(const cJSON *root,
+int configservice_get_aggregate_config_rule_compliance_summary_request(
+    struct ops_request *out, const char *aggregator, enum configservice_group_by group_by,
+    const char *filter_account, const char *filter_region, int limit, const char *next_token,
+    char **cause);
+int configservice_get_aggregate_config_rule_compliance_summary_decode(
+    const cJSON *root,
     struct configservice_get_aggregate_config_rule_compliance_summary_result *out, char **cause);
 void configservice_get_aggregate_config_rule_compliance_summary_result_done(
     struct configservice_get_aggregate_config_rule_compliance_summary_result *r);

@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/services/svc.h"
+#include "core/services/svcio.h"
 #include "core/util.h"
 #include "core/xmalloc.h"
 
 #define GD_SEVERITY_MAX 10.0
-#define GD_COUNT_MAX UINT32_MAX
+#define GD_COUNT_MAX    UINT32_MAX
 
 enum guardduty_band
 guardduty_band_of(double severity)
@@ -31,10 +31,10 @@ int
 guardduty_band_bounds(enum guardduty_band band, int *min, int *below)
 {
 	static const int bounds[GUARDDUTY__BANDS][2] = {
-		[GUARDDUTY_LOW] = {-1, 4},
-		[GUARDDUTY_MEDIUM] = {4, 7},
-		[GUARDDUTY_HIGH] = {7, 9},
-		[GUARDDUTY_CRITICAL] = {9, -1},
+	    [GUARDDUTY_LOW] = {-1, 4},
+	    [GUARDDUTY_MEDIUM] = {4, 7},
+	    [GUARDDUTY_HIGH] = {7, 9},
+	    [GUARDDUTY_CRITICAL] = {9, -1},
 	};
 
 	if ((unsigned)band >= GUARDDUTY__BANDS)
@@ -54,262 +54,227 @@ guardduty__check_criteria(const char *op, const struct guardduty_criteria *c, ch
 	if (c->naccount_ids > 50) {
 		if (cause != NULL)
 			*cause = xasprintf("%s: at most 50 account ids per criterion, not %zu", op,
-			    c->naccount_ids);
+			                   c->naccount_ids);
 		return -1;
 	}
 	for (size_t i = 0; i < c->naccount_ids; i++) {
-		if (svc_arg_account(op, "criterion accountId", c->account_ids[i], cause) < 0)
+		if (svcio_arg_account(op, "criterion accountId", c->account_ids[i], cause) < 0)
 			return -1;
 	}
-	if (svc_arg_range(op, "severity lower bound", c->severity_min, -1, 10, cause) < 0 ||
-	    svc_arg_range(op, "severity upper bound", c->severity_below, -1, 11, cause) < 0)
+	if (svcio_arg_range(op, "severity lower bound", c->severity_min, -1, 10, cause) < 0 ||
+	    svcio_arg_range(op, "severity upper bound", c->severity_below, -1, 11, cause) < 0)
 		return -1;
 	return 0;
 }
 
 /* Adds findingCriteria to the body, or nothing when c holds no condition. */
 static void
-guardduty__criteria(struct svc_body *b, const struct guardduty_criteria *c)
+guardduty__criteria(struct svcio_body *b, const struct guardduty_criteria *c)
 {
 	cJSON *crit, *sev;
 
 	if (c == NULL || (!c->not_archived && c->naccount_ids == 0 && c->severity_min < 0 &&
-			     c->severity_below < 0))
+	                  c->severity_below < 0))
 		return;
-	crit = svc_body_obj(b, svc_body_obj(b, b->root, "findingCriteria"), "criterion");
+	crit = svcio_body_obj(b, svcio_body_obj(b, b->root, "findingCriteria"), "criterion");
 	if (c->not_archived) {
 		static const char *const no[] = {"false"};
 
-		svc_body_strs(b, svc_body_obj(b, crit, "service.archived"), "equals", no, 1);
+		svcio_body_strs(b, svcio_body_obj(b, crit, "service.archived"), "equals", no, 1);
 	}
 	if (c->naccount_ids > 0)
-		svc_body_strs(b, svc_body_obj(b, crit, "accountId"), "equals", c->account_ids,
-		    c->naccount_ids);
+		svcio_body_strs(b, svcio_body_obj(b, crit, "accountId"), "equals", c->account_ids,
+		                c->naccount_ids);
 	if (c->severity_min >= 0 || c->severity_below >= 0) {
-		sev = svc_body_obj(b, crit, "severity");
+		sev = svcio_body_obj(b, crit, "severity");
 		if (c->severity_min >= 0)
-			svc_body_num(b, sev, "greaterThanOrEqual", c->severity_min);
+			svcio_body_num(b, sev, "greaterThanOrEqual", c->severity_min);
 		if (c->severity_below >= 0)
-			svc_body_num(b, sev, "lessThan", c->severity_below);
+			svcio_body_num(b, sev, "lessThan", c->severity_below);
 	}
 }
 
-/* Starts a request on /detector/{DetectorId}... */
+/* Starts a request on /detector/{DetectorId}...: checks the id, puts it in the params. */
 static int
-guardduty__detector_request(struct ops_request *r, enum ops_id id, const char *detector_id,
-    char **cause)
+guardduty__detector_request(struct ops_request *r, struct svcio_body *b, enum ops_id id,
+                            const char *detector_id, char **cause)
 {
-	const char *labels[1] = {detector_id};
-
-	svc_request_init(r, id);
-	if (svc_arg_str(r->op->name, "DetectorId", detector_id, cause) < 0) {
-		ops_request_done(r);
+	svcio_request_init(r, id);
+	if (svcio_arg_str(r->op->name, "DetectorId", detector_id, cause) < 0)
 		return -1;
-	}
-	svc_request_path(r, labels, 1);
+	svcio_body_init(b);
+	svcio_body_str(b, b->root, "DetectorId", detector_id);
 	return 0;
 }
 
 int
-guardduty_list_detectors_request(struct ops_request *out, int max_results,
-    const char *next_token, char **cause)
+guardduty_list_detectors_request(struct ops_request *out, int max_results, const char *next_token,
+                                 char **cause)
 {
 	struct ops_request r;
-	struct buf q;
+	struct svcio_body b;
 
-	svc_request_init(&r, OPS_GUARDDUTY_LIST_DETECTORS);
-	if (max_results != 0 && svc_arg_range(r.op->name, "maxResults", max_results, 1,
-				    GUARDDUTY_MAX_RESULTS, cause) < 0) {
-		ops_request_done(&r);
+	svcio_request_init(&r, OPS_GUARDDUTY_LIST_DETECTORS);
+	if (max_results != 0 && svcio_arg_range(r.op->name, "maxResults", max_results, 1,
+	                                        GUARDDUTY_MAX_RESULTS, cause) < 0)
 		return -1;
-	}
-	svc_request_path(&r, NULL, 0);
-	buf_init(&q);
+	svcio_body_init(&b);
 	if (max_results != 0)
-		buf_printf(&q, "maxResults=%d", max_results);
-	if (svc_arg_token(next_token))
-		svc_query_add(&q, "nextToken", next_token);
-	if (q.len > 0)
-		r.query = buf_detach(&q);
-	buf_done(&q);
-	*out = r;
-	return 0;
+		svcio_body_num(&b, b.root, "maxResults", max_results);
+	if (svcio_arg_token(next_token))
+		svcio_body_str(&b, b.root, "nextToken", next_token);
+	return svcio_request_finish(&r, &b, out, cause);
 }
 
 int
 guardduty_get_detector_request(struct ops_request *out, const char *detector_id, char **cause)
 {
 	struct ops_request r;
+	struct svcio_body b;
 
-	if (guardduty__detector_request(&r, OPS_GUARDDUTY_GET_DETECTOR, detector_id, cause) < 0)
+	if (guardduty__detector_request(&r, &b, OPS_GUARDDUTY_GET_DETECTOR, detector_id, cause) < 0)
 		return -1;
-	*out = r;
-	return 0;
+	return svcio_request_finish(&r, &b, out, cause);
 }
 
 int
 guardduty_get_findings_statistics_request(struct ops_request *out, const char *detector_id,
-    const struct guardduty_criteria *criteria, char **cause)
+                                          const struct guardduty_criteria *criteria, char **cause)
 {
 	static const char *const types[] = {"COUNT_BY_SEVERITY"};
 	struct ops_request r;
-	struct svc_body b;
+	struct svcio_body b;
 
-	if (guardduty__detector_request(&r, OPS_GUARDDUTY_GET_FINDINGS_STATISTICS, detector_id,
-		cause) < 0)
+	svcio_request_init(&r, OPS_GUARDDUTY_GET_FINDINGS_STATISTICS);
+	if (guardduty__check_criteria(r.op->name, criteria, cause) < 0 ||
+	    guardduty__detector_request(&r, &b, OPS_GUARDDUTY_GET_FINDINGS_STATISTICS, detector_id,
+	                                cause) < 0)
 		return -1;
-	if (guardduty__check_criteria(r.op->name, criteria, cause) < 0) {
-		ops_request_done(&r);
-		return -1;
-	}
-	svc_body_init(&b);
-	svc_body_strs(&b, b.root, "findingStatisticTypes", types, 1);
+	svcio_body_strs(&b, b.root, "findingStatisticTypes", types, 1);
 	guardduty__criteria(&b, criteria);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svcio_request_finish(&r, &b, out, cause);
 }
 
 int
-guardduty_get_findings_statistics_grouped_request(struct ops_request *out,
-    const char *detector_id, enum guardduty_group_by group_by, int max_results,
-    const struct guardduty_criteria *criteria, char **cause)
+guardduty_get_findings_statistics_grouped_request(struct ops_request *out, const char *detector_id,
+                                                  enum guardduty_group_by group_by, int max_results,
+                                                  const struct guardduty_criteria *criteria,
+                                                  char **cause)
 {
 	struct ops_request r;
-	struct svc_body b;
+	struct svcio_body b;
 
-	if (guardduty__detector_request(&r, OPS_GUARDDUTY_GET_FINDINGS_STATISTICS, detector_id,
-		cause) < 0)
+	svcio_request_init(&r, OPS_GUARDDUTY_GET_FINDINGS_STATISTICS);
+	if (svcio_arg_range(r.op->name, "groupBy", group_by, GUARDDUTY_GROUP_ACCOUNT,
+	                    GUARDDUTY_GROUP_SEVERITY, cause) < 0 ||
+	    (max_results != 0 && svcio_arg_range(r.op->name, "maxResults", max_results, 1,
+	                                         GUARDDUTY_STATS_MAX_RESULTS, cause) < 0) ||
+	    guardduty__check_criteria(r.op->name, criteria, cause) < 0 ||
+	    guardduty__detector_request(&r, &b, OPS_GUARDDUTY_GET_FINDINGS_STATISTICS, detector_id,
+	                                cause) < 0)
 		return -1;
-	if (svc_arg_range(r.op->name, "groupBy", group_by, GUARDDUTY_GROUP_ACCOUNT,
-		GUARDDUTY_GROUP_SEVERITY, cause) < 0 ||
-	    (max_results != 0 && svc_arg_range(r.op->name, "maxResults", max_results, 1,
-				     GUARDDUTY_STATS_MAX_RESULTS, cause) < 0) ||
-	    guardduty__check_criteria(r.op->name, criteria, cause) < 0) {
-		ops_request_done(&r);
-		return -1;
-	}
-	svc_body_init(&b);
-	svc_body_str(&b, b.root, "groupBy", group_by == GUARDDUTY_GROUP_ACCOUNT ? "ACCOUNT" : "SEVERITY");
-	svc_body_str(&b, b.root, "orderBy", "DESC");
+	svcio_body_str(&b, b.root, "groupBy",
+	               group_by == GUARDDUTY_GROUP_ACCOUNT ? "ACCOUNT" : "SEVERITY");
+	svcio_body_str(&b, b.root, "orderBy", "DESC");
 	if (max_results != 0)
-		svc_body_num(&b, b.root, "maxResults", max_results);
+		svcio_body_num(&b, b.root, "maxResults", max_results);
 	guardduty__criteria(&b, criteria);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	return svcio_request_finish(&r, &b, out, cause);
 }
 
 int
 guardduty_list_findings_request(struct ops_request *out, const char *detector_id,
-    const struct guardduty_criteria *criteria, int max_results, const char *next_token,
-    char **cause)
+                                const struct guardduty_criteria *criteria, int max_results,
+                                const char *next_token, char **cause)
 {
 	struct ops_request r;
-	struct svc_body b;
+	struct svcio_body b;
 	cJSON *sort;
 
-	if (guardduty__detector_request(&r, OPS_GUARDDUTY_LIST_FINDINGS, detector_id, cause) < 0)
+	svcio_request_init(&r, OPS_GUARDDUTY_LIST_FINDINGS);
+	if ((max_results != 0 && svcio_arg_range(r.op->name, "maxResults", max_results, 1,
+	                                         GUARDDUTY_MAX_RESULTS, cause) < 0) ||
+	    guardduty__check_criteria(r.op->name, criteria, cause) < 0 ||
+	    guardduty__detector_request(&r, &b, OPS_GUARDDUTY_LIST_FINDINGS, detector_id, cause) <
+	        0)
 		return -1;
-	if ((max_results != 0 && svc_arg_range(r.op->name, "maxResults", max_results, 1,
-				     GUARDDUTY_MAX_RESULTS, cause) < 0) ||
-	    guardduty__check_criteria(r.op->name, criteria, cause) < 0) {
-		ops_request_done(&r);
-		return -1;
-	}
-	svc_body_init(&b);
 	guardduty__criteria(&b, criteria);
-	sort = svc_body_obj(&b, b.root, "sortCriteria");
-	svc_body_str(&b, sort, "attributeName", "severity");
-	svc_body_str(&b, sort, "orderBy", "DESC");
+	sort = svcio_body_obj(&b, b.root, "sortCriteria");
+	svcio_body_str(&b, sort, "attributeName", "severity");
+	svcio_body_str(&b, sort, "orderBy", "DESC");
 	if (max_results != 0)
-		svc_body_num(&b, b.root, "maxResults", max_results);
-	if (svc_arg_token(next_token))
-		svc_body_str(&b, b.root, "nextToken", next_token);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+		svcio_body_num(&b, b.root, "maxResults", max_results);
+	if (svcio_arg_token(next_token))
+		svcio_body_str(&b, b.root, "nextToken", next_token);
+	return svcio_request_finish(&r, &b, out, cause);
 }
 
 int
 guardduty_get_findings_request(struct ops_request *out, const char *detector_id,
-    const char *const *finding_ids, size_t nfinding_ids, char **cause)
+                               const char *const *finding_ids, size_t nfinding_ids, char **cause)
 {
 	struct ops_request r;
-	struct svc_body b;
+	struct svcio_body b;
 
-	if (guardduty__detector_request(&r, OPS_GUARDDUTY_GET_FINDINGS, detector_id, cause) < 0)
-		return -1;
+	svcio_request_init(&r, OPS_GUARDDUTY_GET_FINDINGS);
 	if (nfinding_ids == 0 || nfinding_ids > GUARDDUTY_GET_FINDINGS_MAX) {
 		if (cause != NULL)
 			*cause = xasprintf("%s: findingIds must hold 1 to %d ids, not %zu",
-			    r.op->name, GUARDDUTY_GET_FINDINGS_MAX, nfinding_ids);
-		ops_request_done(&r);
+			                   r.op->name, GUARDDUTY_GET_FINDINGS_MAX, nfinding_ids);
 		return -1;
 	}
 	for (size_t i = 0; i < nfinding_ids; i++) {
-		if (svc_arg_str(r.op->name, "findingIds", finding_ids[i], cause) < 0) {
-			ops_request_done(&r);
+		if (svcio_arg_str(r.op->name, "findingIds", finding_ids[i], cause) < 0)
 			return -1;
-		}
 	}
-	svc_body_init(&b);
-	svc_body_strs(&b, b.root, "findingIds", finding_ids, nfinding_ids);
-	if (svc_request_body(&r, &b, cause) < 0)
+	if (guardduty__detector_request(&r, &b, OPS_GUARDDUTY_GET_FINDINGS, detector_id, cause) < 0)
 		return -1;
-	*out = r;
-	return 0;
+	svcio_body_strs(&b, b.root, "findingIds", finding_ids, nfinding_ids);
+	return svcio_request_finish(&r, &b, out, cause);
 }
 
 int
 guardduty_list_members_request(struct ops_request *out, const char *detector_id,
-    int only_associated, int max_results, const char *next_token, char **cause)
+                               int only_associated, int max_results, const char *next_token,
+                               char **cause)
 {
 	struct ops_request r;
-	struct buf q;
+	struct svcio_body b;
 
-	if (guardduty__detector_request(&r, OPS_GUARDDUTY_LIST_MEMBERS, detector_id, cause) < 0)
+	svcio_request_init(&r, OPS_GUARDDUTY_LIST_MEMBERS);
+	if ((max_results != 0 && svcio_arg_range(r.op->name, "maxResults", max_results, 1,
+	                                         GUARDDUTY_MAX_RESULTS, cause) < 0) ||
+	    guardduty__detector_request(&r, &b, OPS_GUARDDUTY_LIST_MEMBERS, detector_id, cause) < 0)
 		return -1;
-	if (max_results != 0 && svc_arg_range(r.op->name, "maxResults", max_results, 1,
-				    GUARDDUTY_MAX_RESULTS, cause) < 0) {
-		ops_request_done(&r);
-		return -1;
-	}
-	buf_init(&q);
-	svc_query_add(&q, "onlyAssociated", only_associated ? "true" : "false");
+	/* The model types onlyAssociated as a string. */
+	svcio_body_str(&b, b.root, "onlyAssociated", only_associated ? "true" : "false");
 	if (max_results != 0)
-		buf_printf(&q, "&maxResults=%d", max_results);
-	if (svc_arg_token(next_token))
-		svc_query_add(&q, "nextToken", next_token);
-	r.query = buf_detach(&q);
-	buf_done(&q);
-	*out = r;
-	return 0;
+		svcio_body_num(&b, b.root, "maxResults", max_results);
+	if (svcio_arg_token(next_token))
+		svcio_body_str(&b, b.root, "nextToken", next_token);
+	return svcio_request_finish(&r, &b, out, cause);
 }
 
 /* ---- decoding ---- */
 
 /* root.key: a list of non-empty strings. */
 static int
-guardduty__ids(struct svc_dec *d, const cJSON *root, const char *key, unsigned flags,
-    char ***out, size_t *nout)
+guardduty__ids(struct svcio_dec *d, const cJSON *root, const char *key, unsigned flags, char ***out,
+               size_t *nout)
 {
 	const cJSON *arr = NULL, *e;
 	char **v = NULL;
 	size_t n = 0, i = 0;
 	char w[64];
 
-	if (svc_arr(d, root, "", key, flags, SVC_MAX_ITEMS, &arr, &n) < 0)
+	if (svcio_arr(d, root, "", key, flags, SVCIO_MAX_ITEMS, &arr, &n) < 0)
 		return -1;
 	if (n > 0)
 		v = xcalloc(n, sizeof *v);
 	for (e = arr != NULL ? arr->child : NULL; e != NULL; e = e->next, i++) {
-		svc_where(w, sizeof w, "", key, i);
-		if (svc_item_dup(d, e, w, SVC_NONEMPTY, &v[i]) < 0) {
-			svc_free_strv(v, n);
+		svcio_where(w, sizeof w, "", key, i);
+		if (svcio_item_dup(d, e, w, SVCIO_NONEMPTY, &v[i]) < 0) {
+			svcio_free_strv(v, n);
 			return -1;
 		}
 	}
@@ -320,17 +285,16 @@ guardduty__ids(struct svc_dec *d, const cJSON *root, const char *key, unsigned f
 
 int
 guardduty_list_detectors_decode(const cJSON *root, struct guardduty_list_detectors_result *out,
-    char **cause)
+                                char **cause)
 {
 	struct guardduty_list_detectors_result r = {0};
-	struct svc_dec d;
+	struct svcio_dec d;
 
-	svc_dec_init(&d, "ListDetectors", cause);
-	if (svc_root(&d, root) < 0 ||
-	    guardduty__ids(&d, root, "detectorIds", SVC_REQUIRED, &r.detector_ids,
-		&r.ndetector_ids) < 0)
+	svcio_dec_init(&d, "ListDetectors", cause);
+	if (svcio_root(&d, root) < 0 || guardduty__ids(&d, root, "detectorIds", SVCIO_REQUIRED,
+	                                               &r.detector_ids, &r.ndetector_ids) < 0)
 		return -1;
-	if (svc_token(&d, root, "nextToken", &r.next_token) < 0) {
+	if (svcio_token(&d, root, "nextToken", &r.next_token) < 0) {
 		guardduty_list_detectors_result_done(&r);
 		return -1;
 	}
@@ -343,34 +307,34 @@ guardduty_list_detectors_result_done(struct guardduty_list_detectors_result *r)
 {
 	if (r == NULL)
 		return;
-	svc_free_strv(r->detector_ids, r->ndetector_ids);
+	svcio_free_strv(r->detector_ids, r->ndetector_ids);
 	free(r->next_token);
 	memset(r, 0, sizeof *r);
 }
 
 static const char *const guardduty_detector_status_names[GUARDDUTY_DETECTOR__COUNT] = {
-	[GUARDDUTY_DETECTOR_UNKNOWN] = NULL,
-	[GUARDDUTY_DETECTOR_ENABLED] = "ENABLED",
-	[GUARDDUTY_DETECTOR_DISABLED] = "DISABLED",
+    [GUARDDUTY_DETECTOR_UNKNOWN] = NULL,
+    [GUARDDUTY_DETECTOR_ENABLED] = "ENABLED",
+    [GUARDDUTY_DETECTOR_DISABLED] = "DISABLED",
 };
 
 int
 guardduty_get_detector_decode(const cJSON *root, struct guardduty_get_detector_result *out,
-    char **cause)
+                              char **cause)
 {
 	struct guardduty_get_detector_result r = {0};
-	struct svc_dec d;
+	struct svcio_dec d;
 	int st = GUARDDUTY_DETECTOR_UNKNOWN;
 
-	svc_dec_init(&d, "GetDetector", cause);
-	if (svc_root(&d, root) < 0 ||
-	    svc_enum(&d, root, "", "status", SVC_REQUIRED, guardduty_detector_status_names,
-		GUARDDUTY_DETECTOR__COUNT, GUARDDUTY_DETECTOR_UNKNOWN, &st) < 0 ||
-	    svc_dup(&d, root, "", "findingPublishingFrequency", 0,
-		&r.finding_publishing_frequency) < 0 ||
-	    svc_dup(&d, root, "", "serviceRole", 0, &r.service_role) < 0 ||
-	    svc_time(&d, root, "", "createdAt", 0, &r.created_at) < 0 ||
-	    svc_time(&d, root, "", "updatedAt", 0, &r.updated_at) < 0) {
+	svcio_dec_init(&d, "GetDetector", cause);
+	if (svcio_root(&d, root) < 0 ||
+	    svcio_enum(&d, root, "", "status", SVCIO_REQUIRED, guardduty_detector_status_names,
+	               GUARDDUTY_DETECTOR__COUNT, GUARDDUTY_DETECTOR_UNKNOWN, &st) < 0 ||
+	    svcio_dup(&d, root, "", "findingPublishingFrequency", 0,
+	              &r.finding_publishing_frequency) < 0 ||
+	    svcio_dup(&d, root, "", "serviceRole", 0, &r.service_role) < 0 ||
+	    svcio_time(&d, root, "", "createdAt", 0, &r.created_at) < 0 ||
+	    svcio_time(&d, root, "", "updatedAt", 0, &r.updated_at) < 0) {
 		guardduty_get_detector_result_done(&r);
 		return -1;
 	}
@@ -391,13 +355,13 @@ guardduty_get_detector_result_done(struct guardduty_get_detector_result *r)
 
 /* Adds n findings of severity sev to the bands, refusing a total past 2^32-1. */
 static int
-guardduty__band_add(struct svc_dec *d, const char *where, uint32_t bands[GUARDDUTY__BANDS],
-    double *max, double sev, uint64_t n)
+guardduty__band_add(struct svcio_dec *d, const char *where, uint32_t bands[GUARDDUTY__BANDS],
+                    double *max, double sev, uint64_t n)
 {
 	enum guardduty_band b = guardduty_band_of(sev);
 
 	if ((uint64_t)bands[b] + n > GD_COUNT_MAX)
-		return svc_fail(d, where, NULL, "finding counts add up past %u", GD_COUNT_MAX);
+		return svcio_fail(d, where, NULL, "finding counts add up past %u", GD_COUNT_MAX);
 	bands[b] += (uint32_t)n;
 	if (n > 0 && sev > *max)
 		*max = sev;
@@ -405,26 +369,26 @@ guardduty__band_add(struct svc_dec *d, const char *where, uint32_t bands[GUARDDU
 }
 
 static int
-guardduty__count_by_severity(struct svc_dec *d, const cJSON *map,
-    struct guardduty_get_findings_statistics_result *r)
+guardduty__count_by_severity(struct svcio_dec *d, const cJSON *map,
+                             struct guardduty_get_findings_statistics_result *r)
 {
 	const char *w = "findingStatistics.countBySeverity";
 	size_t n = 0;
-	char wk[96];
+	char wk[96], key[33];
 
 	for (const cJSON *e = map->child; e != NULL; e = e->next) {
 		uint64_t count = 0;
 		double sev;
 
-		if (++n > SVC_MAX_ITEMS)
-			return svc_fail(d, w, NULL, "more than %d keys", SVC_MAX_ITEMS);
+		if (++n > SVCIO_MAX_ITEMS)
+			return svcio_fail(d, w, NULL, "more than %d keys", SVCIO_MAX_ITEMS);
+		svcio_snippet(key, e->string);
 		if (e->string == NULL || util_parse_double(e->string, &sev) < 0 || sev < 0 ||
 		    sev > GD_SEVERITY_MAX)
-			return svc_fail(d, w, NULL, "key \"%.32s\" is not a severity (0-10)",
-			    e->string != NULL ? e->string : "");
+			return svcio_fail(d, w, NULL, "key \"%s\" is not a severity (0-10)", key);
 		/* Each member by itself: a repeated key must not count the first twice. */
-		snprintf(wk, sizeof wk, "%s[\"%.32s\"]", w, e->string);
-		if (svc_item_uint(d, e, wk, GD_COUNT_MAX, &count) < 0 ||
+		snprintf(wk, sizeof wk, "%s[\"%s\"]", w, key);
+		if (svcio_item_uint(d, e, wk, GD_COUNT_MAX, &count) < 0 ||
 		    guardduty__band_add(d, w, r->bands, &r->max_severity, sev, count) < 0)
 			return -1;
 	}
@@ -433,15 +397,15 @@ guardduty__count_by_severity(struct svc_dec *d, const cJSON *map,
 }
 
 static int
-guardduty__grouped_by_severity(struct svc_dec *d, const cJSON *stats,
-    struct guardduty_get_findings_statistics_result *r)
+guardduty__grouped_by_severity(struct svcio_dec *d, const cJSON *stats,
+                               struct guardduty_get_findings_statistics_result *r)
 {
 	const cJSON *arr = NULL, *e;
 	size_t n = 0, i = 0;
 	char w[80];
 
-	if (svc_arr(d, stats, "findingStatistics", "groupedBySeverity", 0, SVC_MAX_ITEMS, &arr,
-		&n) < 0)
+	if (svcio_arr(d, stats, "findingStatistics", "groupedBySeverity", 0, SVCIO_MAX_ITEMS, &arr,
+	              &n) < 0)
 		return -1;
 	if (arr == NULL)
 		return 0;
@@ -449,10 +413,11 @@ guardduty__grouped_by_severity(struct svc_dec *d, const cJSON *stats,
 		double sev = 0;
 		uint64_t total = 0;
 
-		svc_where(w, sizeof w, "findingStatistics", "groupedBySeverity", i);
-		if (svc_item_obj(d, e, w) < 0 ||
-		    svc_num(d, e, w, "severity", SVC_REQUIRED, 0, GD_SEVERITY_MAX, &sev) < 0 ||
-		    svc_uint(d, e, w, "totalFindings", SVC_REQUIRED, GD_COUNT_MAX, &total) < 0 ||
+		svcio_where(w, sizeof w, "findingStatistics", "groupedBySeverity", i);
+		if (svcio_item_obj(d, e, w) < 0 ||
+		    svcio_num(d, e, w, "severity", SVCIO_REQUIRED, 0, GD_SEVERITY_MAX, &sev) < 0 ||
+		    svcio_uint(d, e, w, "totalFindings", SVCIO_REQUIRED, GD_COUNT_MAX, &total) <
+		        0 ||
 		    guardduty__band_add(d, w, r->bands, &r->max_severity, sev, total) < 0)
 			return -1;
 	}
@@ -461,15 +426,15 @@ guardduty__grouped_by_severity(struct svc_dec *d, const cJSON *stats,
 }
 
 static int
-guardduty__grouped_by_account(struct svc_dec *d, const cJSON *stats,
-    struct guardduty_get_findings_statistics_result *r)
+guardduty__grouped_by_account(struct svcio_dec *d, const cJSON *stats,
+                              struct guardduty_get_findings_statistics_result *r)
 {
 	const cJSON *arr = NULL, *e;
 	size_t i = 0;
 	char w[80];
 
-	if (svc_arr(d, stats, "findingStatistics", "groupedByAccount", 0, SVC_MAX_ITEMS, &arr,
-		&r->naccounts) < 0)
+	if (svcio_arr(d, stats, "findingStatistics", "groupedByAccount", 0, SVCIO_MAX_ITEMS, &arr,
+	              &r->naccounts) < 0)
 		return -1;
 	if (arr == NULL)
 		return 0;
@@ -479,11 +444,12 @@ guardduty__grouped_by_account(struct svc_dec *d, const cJSON *stats,
 		struct guardduty_account_count *a = &r->accounts[i];
 		uint64_t total = 0;
 
-		svc_where(w, sizeof w, "findingStatistics", "groupedByAccount", i);
-		if (svc_item_obj(d, e, w) < 0 ||
-		    svc_account(d, e, w, "accountId", SVC_REQUIRED, a->account_id) < 0 ||
-		    svc_uint(d, e, w, "totalFindings", SVC_REQUIRED, GD_COUNT_MAX, &total) < 0 ||
-		    svc_time(d, e, w, "lastGeneratedAt", 0, &a->last_generated_at) < 0)
+		svcio_where(w, sizeof w, "findingStatistics", "groupedByAccount", i);
+		if (svcio_item_obj(d, e, w) < 0 ||
+		    svcio_account(d, e, w, "accountId", SVCIO_REQUIRED, a->account_id) < 0 ||
+		    svcio_uint(d, e, w, "totalFindings", SVCIO_REQUIRED, GD_COUNT_MAX, &total) <
+		        0 ||
+		    svcio_time(d, e, w, "lastGeneratedAt", 0, &a->last_generated_at) < 0)
 			return -1;
 		a->total = (uint32_t)total;
 	}
@@ -493,20 +459,22 @@ guardduty__grouped_by_account(struct svc_dec *d, const cJSON *stats,
 
 int
 guardduty_get_findings_statistics_decode(const cJSON *root,
-    struct guardduty_get_findings_statistics_result *out, char **cause)
+                                         struct guardduty_get_findings_statistics_result *out,
+                                         char **cause)
 {
 	struct guardduty_get_findings_statistics_result r = {0};
-	struct svc_dec d;
+	struct svcio_dec d;
 	const cJSON *stats = NULL, *map = NULL;
 
-	svc_dec_init(&d, "GetFindingsStatistics", cause);
-	if (svc_root(&d, root) < 0 ||
-	    svc_obj(&d, root, "", "findingStatistics", SVC_REQUIRED, &stats) < 0 ||
-	    svc_obj(&d, stats, "findingStatistics", "countBySeverity", 0, &map) < 0 ||
+	svcio_dec_init(&d, "GetFindingsStatistics", cause);
+	if (svcio_root(&d, root) < 0 ||
+	    svcio_obj(&d, root, "", "findingStatistics", SVCIO_REQUIRED, &stats) < 0 ||
+	    svcio_obj(&d, stats, "findingStatistics", "countBySeverity", 0, &map) < 0 ||
 	    (map != NULL && guardduty__count_by_severity(&d, map, &r) < 0) ||
-	    guardduty__grouped_by_severity(&d, stats, &r) < 0 ||
+	    /* Both forms at once would count every finding twice: the map wins. */
+	    (map == NULL && guardduty__grouped_by_severity(&d, stats, &r) < 0) ||
 	    guardduty__grouped_by_account(&d, stats, &r) < 0 ||
-	    svc_token(&d, root, "nextToken", &r.next_token) < 0) {
+	    svcio_token(&d, root, "nextToken", &r.next_token) < 0) {
 		guardduty_get_findings_statistics_result_done(&r);
 		return -1;
 	}
@@ -515,8 +483,7 @@ guardduty_get_findings_statistics_decode(const cJSON *root,
 }
 
 void
-guardduty_get_findings_statistics_result_done(
-    struct guardduty_get_findings_statistics_result *r)
+guardduty_get_findings_statistics_result_done(struct guardduty_get_findings_statistics_result *r)
 {
 	if (r == NULL)
 		return;
@@ -527,17 +494,16 @@ guardduty_get_findings_statistics_result_done(
 
 int
 guardduty_list_findings_decode(const cJSON *root, struct guardduty_list_findings_result *out,
-    char **cause)
+                               char **cause)
 {
 	struct guardduty_list_findings_result r = {0};
-	struct svc_dec d;
+	struct svcio_dec d;
 
-	svc_dec_init(&d, "ListFindings", cause);
-	if (svc_root(&d, root) < 0 ||
-	    guardduty__ids(&d, root, "findingIds", SVC_REQUIRED, &r.finding_ids,
-		&r.nfinding_ids) < 0)
+	svcio_dec_init(&d, "ListFindings", cause);
+	if (svcio_root(&d, root) < 0 || guardduty__ids(&d, root, "findingIds", SVCIO_REQUIRED,
+	                                               &r.finding_ids, &r.nfinding_ids) < 0)
 		return -1;
-	if (svc_token(&d, root, "nextToken", &r.next_token) < 0) {
+	if (svcio_token(&d, root, "nextToken", &r.next_token) < 0) {
 		guardduty_list_findings_result_done(&r);
 		return -1;
 	}
@@ -550,7 +516,7 @@ guardduty_list_findings_result_done(struct guardduty_list_findings_result *r)
 {
 	if (r == NULL)
 		return;
-	svc_free_strv(r->finding_ids, r->nfinding_ids);
+	svcio_free_strv(r->finding_ids, r->nfinding_ids);
 	free(r->next_token);
 	memset(r, 0, sizeof *r);
 }
@@ -566,26 +532,26 @@ struct gd_resource_path {
 };
 
 static const struct gd_resource_path gd_resource_paths[] = {
-	{"Instance", {"instanceDetails", "instanceId", NULL}},
-	{"AccessKey", {"accessKeyDetails", "userName", NULL}},
-	{"AccessKey", {"accessKeyDetails", "accessKeyId", NULL}},
-	{"AccessKey", {"accessKeyDetails", "principalId", NULL}},
-	{"S3Bucket", {"s3BucketDetails", "name", NULL}},
-	{"S3Bucket", {"s3BucketDetails", "arn", NULL}},
-	{"S3Object", {"s3BucketDetails", "name", NULL}},
-	{"EKSCluster", {"eksClusterDetails", "name", NULL}},
-	{"EKSCluster", {"kubernetesDetails", "kubernetesWorkloadDetails", "name"}},
-	{"ECSCluster", {"ecsClusterDetails", "name", NULL}},
-	{"Container", {"containerDetails", "name", NULL}},
-	{"Container", {"containerDetails", "id", NULL}},
-	{"Lambda", {"lambdaDetails", "functionName", NULL}},
-	{"Lambda", {"lambdaDetails", "functionArn", NULL}},
-	{"RDSDBInstance", {"rdsDbInstanceDetails", "dbInstanceIdentifier", NULL}},
-	{"RDSDBInstance", {"rdsDbUserDetails", "user", NULL}},
-	{"RDSLimitlessDB", {"rdsLimitlessDbDetails", "dbShardGroupIdentifier", NULL}},
-	{"EBSSnapshot", {"ebsSnapshotDetails", "snapshotArn", NULL}},
-	{"EC2Image", {"ec2ImageDetails", "imageArn", NULL}},
-	{"RecoveryPoint", {"recoveryPointDetails", "recoveryPointArn", NULL}},
+    {"Instance", {"instanceDetails", "instanceId", NULL}},
+    {"AccessKey", {"accessKeyDetails", "userName", NULL}},
+    {"AccessKey", {"accessKeyDetails", "accessKeyId", NULL}},
+    {"AccessKey", {"accessKeyDetails", "principalId", NULL}},
+    {"S3Bucket", {"s3BucketDetails", "name", NULL}},
+    {"S3Bucket", {"s3BucketDetails", "arn", NULL}},
+    {"S3Object", {"s3BucketDetails", "name", NULL}},
+    {"EKSCluster", {"eksClusterDetails", "name", NULL}},
+    {"EKSCluster", {"kubernetesDetails", "kubernetesWorkloadDetails", "name"}},
+    {"ECSCluster", {"ecsClusterDetails", "name", NULL}},
+    {"Container", {"containerDetails", "name", NULL}},
+    {"Container", {"containerDetails", "id", NULL}},
+    {"Lambda", {"lambdaDetails", "functionName", NULL}},
+    {"Lambda", {"lambdaDetails", "functionArn", NULL}},
+    {"RDSDBInstance", {"rdsDbInstanceDetails", "dbInstanceIdentifier", NULL}},
+    {"RDSDBInstance", {"rdsDbUserDetails", "user", NULL}},
+    {"RDSLimitlessDB", {"rdsLimitlessDbDetails", "dbShardGroupIdentifier", NULL}},
+    {"EBSSnapshot", {"ebsSnapshotDetails", "snapshotArn", NULL}},
+    {"EC2Image", {"ec2ImageDetails", "imageArn", NULL}},
+    {"RecoveryPoint", {"recoveryPointDetails", "recoveryPointArn", NULL}},
 };
 
 static const char *
@@ -642,29 +608,30 @@ guardduty__finding_free(struct guardduty_finding *f)
 }
 
 static int
-guardduty__finding(struct svc_dec *d, const cJSON *e, const char *w, struct guardduty_finding *f)
+guardduty__finding(struct svcio_dec *d, const cJSON *e, const char *w, struct guardduty_finding *f)
 {
 	const cJSON *res = NULL, *svc = NULL;
 	char wr[96], ws[96];
 	uint64_t count = 0;
 	const char *pick;
 
-	svc_where_key(wr, sizeof wr, w, "resource");
-	svc_where_key(ws, sizeof ws, w, "service");
-	if (svc_item_obj(d, e, w) < 0 || svc_dup(d, e, w, "id", SVC_REQUIRED | SVC_NONEMPTY, &f->id) < 0 ||
-	    svc_dup(d, e, w, "type", SVC_REQUIRED, &f->type) < 0 ||
-	    svc_num(d, e, w, "severity", SVC_REQUIRED, 0, GD_SEVERITY_MAX, &f->severity) < 0 ||
-	    svc_time(d, e, w, "updatedAt", SVC_REQUIRED, &f->updated_at) < 0 ||
-	    svc_time(d, e, w, "createdAt", 0, &f->created_at) < 0 ||
-	    svc_dup(d, e, w, "title", 0, &f->title) < 0 ||
-	    svc_dup(d, e, w, "description", 0, &f->description) < 0 ||
-	    svc_account(d, e, w, "accountId", 0, f->account_id) < 0 ||
-	    svc_dup(d, e, w, "region", 0, &f->region) < 0 ||
-	    svc_obj(d, e, w, "resource", 0, &res) < 0 ||
-	    svc_dup(d, res, wr, "resourceType", 0, &f->resource_type) < 0 ||
-	    svc_obj(d, e, w, "service", 0, &svc) < 0 ||
-	    svc_uint(d, svc, ws, "count", 0, GD_COUNT_MAX, &count) < 0 ||
-	    svc_bool(d, svc, ws, "archived", 0, &f->archived) < 0)
+	svcio_where_key(wr, sizeof wr, w, "resource");
+	svcio_where_key(ws, sizeof ws, w, "service");
+	if (svcio_item_obj(d, e, w) < 0 ||
+	    svcio_dup(d, e, w, "id", SVCIO_REQUIRED | SVCIO_NONEMPTY, &f->id) < 0 ||
+	    svcio_dup(d, e, w, "type", SVCIO_REQUIRED, &f->type) < 0 ||
+	    svcio_num(d, e, w, "severity", SVCIO_REQUIRED, 0, GD_SEVERITY_MAX, &f->severity) < 0 ||
+	    svcio_time(d, e, w, "updatedAt", SVCIO_REQUIRED, &f->updated_at) < 0 ||
+	    svcio_time(d, e, w, "createdAt", 0, &f->created_at) < 0 ||
+	    svcio_dup(d, e, w, "title", 0, &f->title) < 0 ||
+	    svcio_dup(d, e, w, "description", 0, &f->description) < 0 ||
+	    svcio_account(d, e, w, "accountId", 0, f->account_id) < 0 ||
+	    svcio_dup(d, e, w, "region", 0, &f->region) < 0 ||
+	    svcio_obj(d, e, w, "resource", 0, &res) < 0 ||
+	    svcio_dup(d, res, wr, "resourceType", 0, &f->resource_type) < 0 ||
+	    svcio_obj(d, e, w, "service", 0, &svc) < 0 ||
+	    svcio_uint(d, svc, ws, "count", 0, GD_COUNT_MAX, &count) < 0 ||
+	    svcio_bool(d, svc, ws, "archived", 0, &f->archived) < 0)
 		return -1;
 	f->count = (uint32_t)count;
 	pick = res != NULL ? guardduty__resource_pick(res, f->resource_type) : NULL;
@@ -675,22 +642,22 @@ guardduty__finding(struct svc_dec *d, const cJSON *e, const char *w, struct guar
 
 int
 guardduty_get_findings_decode(const cJSON *root, struct guardduty_get_findings_result *out,
-    char **cause)
+                              char **cause)
 {
 	struct guardduty_get_findings_result r = {0};
-	struct svc_dec d;
+	struct svcio_dec d;
 	const cJSON *arr = NULL, *e;
 	size_t i = 0;
 	char w[64];
 
-	svc_dec_init(&d, "GetFindings", cause);
-	if (svc_root(&d, root) < 0 ||
-	    svc_arr(&d, root, "", "findings", SVC_REQUIRED, SVC_MAX_ITEMS, &arr, &r.nfindings) < 0)
+	svcio_dec_init(&d, "GetFindings", cause);
+	if (svcio_root(&d, root) < 0 || svcio_arr(&d, root, "", "findings", SVCIO_REQUIRED,
+	                                          SVCIO_MAX_ITEMS, &arr, &r.nfindings) < 0)
 		return -1;
 	if (r.nfindings > 0)
 		r.findings = xcalloc(r.nfindings, sizeof *r.findings);
 	for (e = arr->child; e != NULL; e = e->next, i++) {
-		svc_where(w, sizeof w, "", "findings", i);
+		svcio_where(w, sizeof w, "", "findings", i);
 		if (guardduty__finding(&d, e, w, &r.findings[i]) < 0) {
 			guardduty_get_findings_result_done(&r);
 			return -1;
@@ -713,35 +680,35 @@ guardduty_get_findings_result_done(struct guardduty_get_findings_result *r)
 
 int
 guardduty_list_members_decode(const cJSON *root, struct guardduty_list_members_result *out,
-    char **cause)
+                              char **cause)
 {
 	struct guardduty_list_members_result r = {0};
-	struct svc_dec d;
+	struct svcio_dec d;
 	const cJSON *arr = NULL, *e;
 	size_t i = 0;
 	char w[64];
 
-	svc_dec_init(&d, "ListMembers", cause);
-	if (svc_root(&d, root) < 0 ||
-	    svc_arr(&d, root, "", "members", 0, SVC_MAX_ITEMS, &arr, &r.nmembers) < 0 ||
-	    svc_token(&d, root, "nextToken", &r.next_token) < 0)
+	svcio_dec_init(&d, "ListMembers", cause);
+	if (svcio_root(&d, root) < 0 ||
+	    svcio_arr(&d, root, "", "members", 0, SVCIO_MAX_ITEMS, &arr, &r.nmembers) < 0 ||
+	    svcio_token(&d, root, "nextToken", &r.next_token) < 0)
 		goto out_fail;
 	if (r.nmembers > 0)
 		r.members = xcalloc(r.nmembers, sizeof *r.members);
 	for (e = arr != NULL ? arr->child : NULL; e != NULL; e = e->next, i++) {
 		struct guardduty_member *m = &r.members[i];
 
-		svc_where(w, sizeof w, "", "members", i);
-		if (svc_item_obj(&d, e, w) < 0 ||
-		    svc_account(&d, e, w, "accountId", SVC_REQUIRED, m->account_id) < 0 ||
-		    svc_account(&d, e, w, "administratorId", 0, m->administrator_id) < 0 ||
+		svcio_where(w, sizeof w, "", "members", i);
+		if (svcio_item_obj(&d, e, w) < 0 ||
+		    svcio_account(&d, e, w, "accountId", SVCIO_REQUIRED, m->account_id) < 0 ||
+		    svcio_account(&d, e, w, "administratorId", 0, m->administrator_id) < 0 ||
 		    (m->administrator_id[0] == '\0' &&
-			svc_account(&d, e, w, "masterId", 0, m->administrator_id) < 0) ||
-		    svc_dup(&d, e, w, "detectorId", 0, &m->detector_id) < 0 ||
-		    svc_dup(&d, e, w, "email", 0, &m->email) < 0 ||
-		    svc_dup(&d, e, w, "relationshipStatus", 0, &m->relationship_status) < 0 ||
-		    svc_time(&d, e, w, "invitedAt", 0, &m->invited_at) < 0 ||
-		    svc_time(&d, e, w, "updatedAt", 0, &m->updated_at) < 0)
+		     svcio_account(&d, e, w, "masterId", 0, m->administrator_id) < 0) ||
+		    svcio_dup(&d, e, w, "detectorId", 0, &m->detector_id) < 0 ||
+		    svcio_dup(&d, e, w, "email", 0, &m->email) < 0 ||
+		    svcio_dup(&d, e, w, "relationshipStatus", 0, &m->relationship_status) < 0 ||
+		    svcio_time(&d, e, w, "invitedAt", 0, &m->invited_at) < 0 ||
+		    svcio_time(&d, e, w, "updatedAt", 0, &m->updated_at) < 0)
 			goto out_fail;
 	}
 	*out = r;

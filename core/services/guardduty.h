@@ -23,9 +23,9 @@
 
 #include "core/services/ops.h"
 
-#define GUARDDUTY_MAX_RESULTS 50       /* ListDetectors, ListFindings, ListMembers */
+#define GUARDDUTY_MAX_RESULTS       50  /* ListDetectors, ListFindings, ListMembers */
 #define GUARDDUTY_STATS_MAX_RESULTS 100 /* GetFindingsStatistics with groupBy */
-#define GUARDDUTY_GET_FINDINGS_MAX 50   /* ids per GetFindings */
+#define GUARDDUTY_GET_FINDINGS_MAX  50  /* ids per GetFindings */
 
 enum guardduty_band {
 	GUARDDUTY_LOW,
@@ -64,9 +64,9 @@ struct guardduty_list_detectors_result {
 
 /* max_results 0 or 1..50. */
 int guardduty_list_detectors_request(struct ops_request *out, int max_results,
-    const char *next_token, char **cause);
-int guardduty_list_detectors_decode(const cJSON *root,
-    struct guardduty_list_detectors_result *out, char **cause);
+                                     const char *next_token, char **cause);
+int guardduty_list_detectors_decode(const cJSON *root, struct guardduty_list_detectors_result *out,
+                                    char **cause);
 void guardduty_list_detectors_result_done(struct guardduty_list_detectors_result *r);
 
 /* GetDetector */
@@ -84,17 +84,13 @@ struct guardduty_get_detector_result {
 	double created_at, updated_at;      /* epoch seconds; 0 if absent */
 };
 
-int guardduty_get_detector_request(struct ops_request *out, const char *detector_id,
-    char **cause);
+int guardduty_get_detector_request(struct ops_request *out, const char *detector_id, char **cause);
 int guardduty_get_detector_decode(const cJSON *root, struct guardduty_get_detector_result *out,
-    char **cause);
+                                  char **cause);
 void guardduty_get_detector_result_done(struct guardduty_get_detector_result *r);
 
 /* GetFindingsStatistics */
-enum guardduty_group_by {
-	GUARDDUTY_GROUP_ACCOUNT,
-	GUARDDUTY_GROUP_SEVERITY
-};
+enum guardduty_group_by { GUARDDUTY_GROUP_ACCOUNT, GUARDDUTY_GROUP_SEVERITY };
 
 struct guardduty_account_count {
 	char account_id[13];
@@ -103,7 +99,7 @@ struct guardduty_account_count {
 };
 
 /* Which parts an answer held (guardduty_get_findings_statistics_result.have). */
-#define GUARDDUTY_HAVE_BANDS 0x01    /* countBySeverity or groupedBySeverity */
+#define GUARDDUTY_HAVE_BANDS    0x01 /* countBySeverity or groupedBySeverity */
 #define GUARDDUTY_HAVE_ACCOUNTS 0x02 /* groupedByAccount */
 
 struct guardduty_get_findings_statistics_result {
@@ -117,19 +113,21 @@ struct guardduty_get_findings_statistics_result {
 
 /* The COUNT_BY_SEVERITY form. criteria may be NULL. */
 int guardduty_get_findings_statistics_request(struct ops_request *out, const char *detector_id,
-    const struct guardduty_criteria *criteria, char **cause);
+                                              const struct guardduty_criteria *criteria,
+                                              char **cause);
 /* The groupBy form, orderBy DESC. max_results 0 or 1..100. criteria may be NULL. */
-int guardduty_get_findings_statistics_grouped_request(struct ops_request *out,
-    const char *detector_id, enum guardduty_group_by group_by, int max_results,
-    const struct guardduty_criteria *criteria, char **cause);
+int guardduty_get_findings_statistics_grouped_request(
+    struct ops_request *out, const char *detector_id, enum guardduty_group_by group_by,
+    int max_results, const struct guardduty_criteria *criteria, char **cause);
 /*
  * Decodes either form: countBySeverity (keys such as "8.0" parsed with
  * strtod), groupedBySeverity and groupedByAccount.
  */
 int guardduty_get_findings_statistics_decode(const cJSON *root,
-    struct guardduty_get_findings_statistics_result *out, char **cause);
-void guardduty_get_findings_statistics_result_done(
-    struct guardduty_get_findings_statistics_result *r);
+                                             struct guardduty_get_findings_statistics_result *out,
+                                             char **cause);
+void
+guardduty_get_findings_statistics_result_done(struct guardduty_get_findings_statistics_result *r);
 
 /* ListFindings: ids sorted by severity, highest first. */
 struct guardduty_list_findings_result {
@@ -140,10 +138,10 @@ struct guardduty_list_findings_result {
 
 /* max_results 0 or 1..50. criteria may be NULL. */
 int guardduty_list_findings_request(struct ops_request *out, const char *detector_id,
-    const struct guardduty_criteria *criteria, int max_results, const char *next_token,
-    char **cause);
+                                    const struct guardduty_criteria *criteria, int max_results,
+                                    const char *next_token, char **cause);
 int guardduty_list_findings_decode(const cJSON *root, struct guardduty_list_findings_result *out,
-    char **cause);
+                                   char **cause);
 void guardduty_list_findings_result_done(struct guardduty_list_findings_result *r);
 
 /* GetFindings */
@@ -171,18 +169,19 @@ struct guardduty_get_findings_result {
 
 /* 1..50 ids. */
 int guardduty_get_findings_request(struct ops_request *out, const char *detector_id,
-    const char *const *finding_ids, size_t nfinding_ids, char **cause);
+                                   const char *const *finding_ids, size_t nfinding_ids,
+                                   char **cause);
 int guardduty_get_findings_decode(const cJSON *root, struct guardduty_get_findings_result *out,
-    char **cause);
+                                  char **cause);
 void guardduty_get_findings_result_done(struct guardduty_get_findings_result *r);
 
 /* ListMembers (the delegated administrator's view of the organization). */
 struct guardduty_member {
 	char account_id[13];
-	char administrator_id[13]; /* administratorId, falling back to masterId; "" if absent */
-	char *detector_id;         /* NULL if absent */
-	char *email;               /* NULL if absent */
-	char *relationship_status; /* "Enabled", ...; NULL if absent */
+	char administrator_id[13];     /* administratorId, falling back to masterId; "" if absent */
+	char *detector_id;             /* NULL if absent */
+	char *email;                   /* NULL if absent */
+	char *relationship_status;     /* "Enabled", ...; NULL if absent */
 	double invited_at, updated_at; /* epoch seconds; 0 if absent */
 };
 
@@ -194,9 +193,10 @@ struct guardduty_list_members_result {
 
 /* only_associated: 1 sends onlyAssociated=true, 0 onlyAssociated=false. max_results 0 or 1..50. */
 int guardduty_list_members_request(struct ops_request *out, const char *detector_id,
-    int only_associated, int max_results, const char *next_token, char **cause);
+                                   int only_associated, int max_results, const char *next_token,
+                                   char **cause);
 int guardduty_list_members_decode(const cJSON *root, struct guardduty_list_members_result *out,
-    char **cause);
+                                  char **cause);
 void guardduty_list_members_result_done(struct guardduty_list_members_result *r);
 
 #endif

@@ -6,53 +6,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/services/svc.h"
+#include "core/services/svcio.h"
 #include "core/xmalloc.h"
 
 static int
 identitystore__request(struct ops_request *out, enum ops_id id, const char *store_id,
-    const char *key, const char *value, char **cause)
+                       const char *key, const char *value, char **cause)
 {
 	struct ops_request r;
-	struct svc_body b;
+	struct svcio_body b;
 
-	svc_request_init(&r, id);
-	if (svc_arg_str(r.op->name, "IdentityStoreId", store_id, cause) < 0 ||
-	    svc_arg_str(r.op->name, key, value, cause) < 0) {
+	svcio_request_init(&r, id);
+	if (svcio_arg_str(r.op->name, "IdentityStoreId", store_id, cause) < 0 ||
+	    svcio_arg_str(r.op->name, key, value, cause) < 0) {
 		ops_request_done(&r);
 		return -1;
 	}
-	svc_body_init(&b);
-	svc_body_str(&b, b.root, "IdentityStoreId", store_id);
-	svc_body_str(&b, b.root, key, value);
-	if (svc_request_body(&r, &b, cause) < 0)
-		return -1;
-	*out = r;
-	return 0;
+	svcio_body_init(&b);
+	svcio_body_str(&b, b.root, "IdentityStoreId", store_id);
+	svcio_body_str(&b, b.root, key, value);
+	return svcio_request_finish(&r, &b, out, cause);
 }
 
 int
 identitystore_describe_user_request(struct ops_request *out, const char *identity_store_id,
-    const char *user_id, char **cause)
+                                    const char *user_id, char **cause)
 {
 	return identitystore__request(out, OPS_IDENTITYSTORE_DESCRIBE_USER, identity_store_id,
-	    "UserId", user_id, cause);
+	                              "UserId", user_id, cause);
 }
 
 int
 identitystore_describe_user_decode(const cJSON *root,
-    struct identitystore_describe_user_result *out, char **cause)
+                                   struct identitystore_describe_user_result *out, char **cause)
 {
 	struct identitystore_describe_user_result r = {0};
-	struct svc_dec d;
+	struct svcio_dec d;
 
-	svc_dec_init(&d, "DescribeUser", cause);
-	if (svc_root(&d, root) < 0 || svc_dup(&d, root, "", "UserId", 0, &r.user_id) < 0 ||
-	    svc_dup(&d, root, "", "UserName", SVC_NONEMPTY, &r.name) < 0 ||
-	    (r.name == NULL && svc_dup(&d, root, "", "DisplayName", SVC_NONEMPTY, &r.name) < 0))
+	svcio_dec_init(&d, "DescribeUser", cause);
+	if (svcio_root(&d, root) < 0 || svcio_dup(&d, root, "", "UserId", 0, &r.user_id) < 0 ||
+	    svcio_dup(&d, root, "", "UserName", SVCIO_NONEMPTY, &r.name) < 0 ||
+	    (r.name == NULL && svcio_dup(&d, root, "", "DisplayName", SVCIO_NONEMPTY, &r.name) < 0))
 		goto out_fail;
 	if (r.name == NULL) {
-		svc_fail(&d, "", NULL, "neither UserName nor DisplayName is given");
+		svcio_fail(&d, "", NULL, "neither UserName nor DisplayName is given");
 		goto out_fail;
 	}
 	*out = r;
@@ -75,22 +72,22 @@ identitystore_describe_user_result_done(struct identitystore_describe_user_resul
 
 int
 identitystore_describe_group_request(struct ops_request *out, const char *identity_store_id,
-    const char *group_id, char **cause)
+                                     const char *group_id, char **cause)
 {
 	return identitystore__request(out, OPS_IDENTITYSTORE_DESCRIBE_GROUP, identity_store_id,
-	    "GroupId", group_id, cause);
+	                              "GroupId", group_id, cause);
 }
 
 int
 identitystore_describe_group_decode(const cJSON *root,
-    struct identitystore_describe_group_result *out, char **cause)
+                                    struct identitystore_describe_group_result *out, char **cause)
 {
 	struct identitystore_describe_group_result r = {0};
-	struct svc_dec d;
+	struct svcio_dec d;
 
-	svc_dec_init(&d, "DescribeGroup", cause);
-	if (svc_root(&d, root) < 0 || svc_dup(&d, root, "", "GroupId", 0, &r.group_id) < 0 ||
-	    svc_dup(&d, root, "", "DisplayName", SVC_REQUIRED | SVC_NONEMPTY, &r.name) < 0) {
+	svcio_dec_init(&d, "DescribeGroup", cause);
+	if (svcio_root(&d, root) < 0 || svcio_dup(&d, root, "", "GroupId", 0, &r.group_id) < 0 ||
+	    svcio_dup(&d, root, "", "DisplayName", SVCIO_REQUIRED | SVCIO_NONEMPTY, &r.name) < 0) {
 		identitystore_describe_group_result_done(&r);
 		return -1;
 	}

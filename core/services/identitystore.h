@@ -22,10 +22,11 @@ struct identitystore_describe_user_result {
 
 /* identity_store_id: "d-1234567890" (ListInstances' IdentityStoreId). */
 int identitystore_describe_user_request(struct ops_request *out, const char *identity_store_id,
-    const char *user_id, char **cause);
+                                        const char *user_id, char **cause);
 /* Fails when the answer names the user neither by UserName nor by DisplayName. */
 int identitystore_describe_user_decode(const cJSON *root,
-    struct identitystore_describe_user_result *out, char **cause);
+                                       struct identitystore_describe_user_result *out,
+                                       char **cause);
 void identitystore_describe_user_result_done(struct identitystore_describe_user_result *r);
 
 struct identitystore_describe_group_result {
@@ -34,9 +35,10 @@ struct identitystore_describe_group_result {
 };
 
 int identitystore_describe_group_request(struct ops_request *out, const char *identity_store_id,
-    const char *group_id, char **cause);
+                                         const char *group_id, char **cause);
 int identitystore_describe_group_decode(const cJSON *root,
-    struct identitystore_describe_group_result *out, char **cause);
+                                        struct identitystore_describe_group_result *out,
+                                        char **cause);
 void identitystore_describe_group_result_done(struct identitystore_describe_group_result *r);
 
 #endif

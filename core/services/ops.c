@@ -9,140 +9,99 @@
 
 #include "core/xmalloc.h"
 
-#define BOTH (OPS_CALLER | OPS_MEMBER)
+#define BOTH      (OPS_CALLER | OPS_MEMBER)
+#define TOK       "NextToken"
+#define CAMEL_TOK "nextToken"
 
-/* Designated by id so the table can never drift out of enum order. */
+// clang-format off
+/* json 1.1: POST /, X-Amz-Target "<prefix>.<Name>", IAM action "<iam>:<Name>". */
+#define JSON11(ID, SVC, PREFIX, IAM, NAME, POLICY, TOKEN) \
+	[ID] = {ID, SVC, NAME, OPS_PROTO_JSON, "POST", "/", PREFIX "." NAME, IAM ":" NAME, \
+	    POLICY, 1, TOKEN, TOKEN, {NULL}}
+#define ORGS(ID, NAME, TOKEN) \
+	JSON11(ID, "organizations", "AWSOrganizationsV20161128", "organizations", NAME, \
+	    OPS_CALLER, TOKEN)
+#define CONFIG(ID, NAME, TOKEN) \
+	JSON11(ID, "config", "StarlingDoveService", "config", NAME, BOTH, TOKEN)
+/* sso-admin signs as "sso" and its IAM actions are sso:*. */
+#define SSOADMIN(ID, NAME, TOKEN) \
+	JSON11(ID, "sso-admin", "SWBExternalService", "sso", NAME, OPS_CALLER, TOKEN)
+#define IDSTORE(ID, NAME) \
+	JSON11(ID, "identitystore", "AWSIdentityStore", "identitystore", NAME, OPS_CALLER, NULL)
+/* rest-json: method, URI template and query members; no target. */
+#define REST(ID, SVC, NAME, METHOD, URI, IAM, POLICY, TOKEN_IN, TOKEN_OUT, ...) \
+	[ID] = {ID, SVC, NAME, OPS_PROTO_REST_JSON, METHOD, URI, NULL, IAM, POLICY, 1, \
+	    TOKEN_IN, TOKEN_OUT, {__VA_ARGS__}}
+#define GUARDDUTY(ID, NAME, METHOD, URI, TOKEN_IN, TOKEN_OUT, ...) \
+	REST(ID, "guardduty", NAME, METHOD, URI, "guardduty:" NAME, BOTH, TOKEN_IN, \
+	    TOKEN_OUT, __VA_ARGS__)
+
+/* Indexed by id so the table can never drift out of enum order. */
 static const struct ops_op ops_table[OPS__COUNT] = {
 	[OPS_STS_GET_CALLER_IDENTITY] = {OPS_STS_GET_CALLER_IDENTITY, "sts", "GetCallerIdentity",
-	    OPS_PROTO_QUERY, "POST", "/", NULL, "sts:GetCallerIdentity", BOTH, 1, NULL, NULL},
-	[OPS_STS_ASSUME_ROLE] = {OPS_STS_ASSUME_ROLE, "sts", "AssumeRole", OPS_PROTO_QUERY, "POST",
-	    "/", NULL, "sts:AssumeRole", OPS_CALLER, 1, NULL, NULL},
-	[OPS_SSO_GET_ROLE_CREDENTIALS] = {OPS_SSO_GET_ROLE_CREDENTIALS, "sso", "GetRoleCredentials",
-	    OPS_PROTO_REST_JSON, "GET", "/federation/credentials", NULL, NULL, 0, 1, NULL, NULL},
+	    OPS_PROTO_QUERY, "POST", "/", NULL, "sts:GetCallerIdentity", BOTH, 1, NULL, NULL, {NULL}},
+	[OPS_STS_ASSUME_ROLE] = {OPS_STS_ASSUME_ROLE, "sts", "AssumeRole",
+	    OPS_PROTO_QUERY, "POST", "/", NULL, "sts:AssumeRole", OPS_CALLER, 1, NULL, NULL, {NULL}},
+	/* Unsigned; the SSO bearer token authorises it, no IAM action applies. */
+	REST(OPS_SSO_GET_ROLE_CREDENTIALS, "sso", "GetRoleCredentials", "GET",
+	    "/federation/credentials", NULL, 0, NULL, NULL, "role_name", "account_id"),
 
-	[OPS_ORGANIZATIONS_DESCRIBE_ORGANIZATION] = {OPS_ORGANIZATIONS_DESCRIBE_ORGANIZATION,
-	    "organizations", "DescribeOrganization", OPS_PROTO_JSON, "POST", "/",
-	    "AWSOrganizationsV20161128.DescribeOrganization", "organizations:DescribeOrganization",
-	    OPS_CALLER, 1, NULL, NULL},
-	[OPS_ORGANIZATIONS_LIST_ROOTS] = {OPS_ORGANIZATIONS_LIST_ROOTS, "organizations",
-	    "ListRoots", OPS_PROTO_JSON, "POST", "/", "AWSOrganizationsV20161128.ListRoots",
-	    "organizations:ListRoots", OPS_CALLER, 1, "NextToken", "NextToken"},
-	[OPS_ORGANIZATIONS_LIST_ORGANIZATIONAL_UNITS_FOR_PARENT] = {
-	    OPS_ORGANIZATIONS_LIST_ORGANIZATIONAL_UNITS_FOR_PARENT, "organizations",
-	    "ListOrganizationalUnitsForParent", OPS_PROTO_JSON, "POST", "/",
-	    "AWSOrganizationsV20161128.ListOrganizationalUnitsForParent",
-	    "organizations:ListOrganizationalUnitsForParent", OPS_CALLER, 1, "NextToken",
-	    "NextToken"},
-	[OPS_ORGANIZATIONS_LIST_ACCOUNTS_FOR_PARENT] = {OPS_ORGANIZATIONS_LIST_ACCOUNTS_FOR_PARENT,
-	    "organizations", "ListAccountsForParent", OPS_PROTO_JSON, "POST", "/",
-	    "AWSOrganizationsV20161128.ListAccountsForParent",
-	    "organizations:ListAccountsForParent", OPS_CALLER, 1, "NextToken", "NextToken"},
-	[OPS_ORGANIZATIONS_LIST_ACCOUNTS] = {OPS_ORGANIZATIONS_LIST_ACCOUNTS, "organizations",
-	    "ListAccounts", OPS_PROTO_JSON, "POST", "/", "AWSOrganizationsV20161128.ListAccounts",
-	    "organizations:ListAccounts", OPS_CALLER, 1, "NextToken", "NextToken"},
-	[OPS_ORGANIZATIONS_LIST_PARENTS] = {OPS_ORGANIZATIONS_LIST_PARENTS, "organizations",
-	    "ListParents", OPS_PROTO_JSON, "POST", "/", "AWSOrganizationsV20161128.ListParents",
-	    "organizations:ListParents", OPS_CALLER, 1, "NextToken", "NextToken"},
-	[OPS_ORGANIZATIONS_LIST_DELEGATED_ADMINISTRATORS] = {
-	    OPS_ORGANIZATIONS_LIST_DELEGATED_ADMINISTRATORS, "organizations",
-	    "ListDelegatedAdministrators", OPS_PROTO_JSON, "POST", "/",
-	    "AWSOrganizationsV20161128.ListDelegatedAdministrators",
-	    "organizations:ListDelegatedAdministrators", OPS_CALLER, 1, "NextToken", "NextToken"},
+	ORGS(OPS_ORGANIZATIONS_DESCRIBE_ORGANIZATION, "DescribeOrganization", NULL),
+	ORGS(OPS_ORGANIZATIONS_LIST_ROOTS, "ListRoots", TOK),
+	ORGS(OPS_ORGANIZATIONS_LIST_ORGANIZATIONAL_UNITS_FOR_PARENT,
+	    "ListOrganizationalUnitsForParent", TOK),
+	ORGS(OPS_ORGANIZATIONS_LIST_ACCOUNTS_FOR_PARENT, "ListAccountsForParent", TOK),
+	ORGS(OPS_ORGANIZATIONS_LIST_ACCOUNTS, "ListAccounts", TOK),
+	ORGS(OPS_ORGANIZATIONS_LIST_PARENTS, "ListParents", TOK),
+	ORGS(OPS_ORGANIZATIONS_LIST_DELEGATED_ADMINISTRATORS, "ListDelegatedAdministrators", TOK),
 
-	[OPS_ACCOUNT_LIST_REGIONS] = {OPS_ACCOUNT_LIST_REGIONS, "account", "ListRegions",
-	    OPS_PROTO_REST_JSON, "POST", "/listRegions", NULL, "account:ListRegions", BOTH, 1,
-	    "NextToken", "NextToken"},
+	REST(OPS_ACCOUNT_LIST_REGIONS, "account", "ListRegions", "POST", "/listRegions",
+	    "account:ListRegions", BOTH, TOK, TOK, NULL),
 
-	[OPS_CONFIG_GET_COMPLIANCE_SUMMARY_BY_CONFIG_RULE] = {
-	    OPS_CONFIG_GET_COMPLIANCE_SUMMARY_BY_CONFIG_RULE, "config",
-	    "GetComplianceSummaryByConfigRule", OPS_PROTO_JSON, "POST", "/",
-	    "StarlingDoveService.GetComplianceSummaryByConfigRule",
-	    "config:GetComplianceSummaryByConfigRule", BOTH, 1, NULL, NULL},
-	[OPS_CONFIG_DESCRIBE_COMPLIANCE_BY_CONFIG_RULE] = {
-	    OPS_CONFIG_DESCRIBE_COMPLIANCE_BY_CONFIG_RULE, "config",
-	    "DescribeComplianceByConfigRule", OPS_PROTO_JSON, "POST", "/",
-	    "StarlingDoveService.DescribeComplianceByConfigRule",
-	    "config:DescribeComplianceByConfigRule", BOTH, 1, "NextToken", "NextToken"},
-	[OPS_CONFIG_DESCRIBE_CONFIG_RULES] = {OPS_CONFIG_DESCRIBE_CONFIG_RULES, "config",
-	    "DescribeConfigRules", OPS_PROTO_JSON, "POST", "/",
-	    "StarlingDoveService.DescribeConfigRules", "config:DescribeConfigRules", BOTH, 1,
-	    "NextToken", "NextToken"},
-	[OPS_CONFIG_DESCRIBE_CONFIGURATION_AGGREGATORS] = {
-	    OPS_CONFIG_DESCRIBE_CONFIGURATION_AGGREGATORS, "config",
-	    "DescribeConfigurationAggregators", OPS_PROTO_JSON, "POST", "/",
-	    "StarlingDoveService.DescribeConfigurationAggregators",
-	    "config:DescribeConfigurationAggregators", BOTH, 1, "NextToken", "NextToken"},
-	[OPS_CONFIG_DESCRIBE_AGGREGATE_COMPLIANCE_BY_CONFIG_RULES] = {
-	    OPS_CONFIG_DESCRIBE_AGGREGATE_COMPLIANCE_BY_CONFIG_RULES, "config",
-	    "DescribeAggregateComplianceByConfigRules", OPS_PROTO_JSON, "POST", "/",
-	    "StarlingDoveService.DescribeAggregateComplianceByConfigRules",
-	    "config:DescribeAggregateComplianceByConfigRules", BOTH, 1, "NextToken", "NextToken"},
-	[OPS_CONFIG_GET_AGGREGATE_CONFIG_RULE_COMPLIANCE_SUMMARY] = {
-	    OPS_CONFIG_GET_AGGREGATE_CONFIG_RULE_COMPLIANCE_SUMMARY, "config",
-	    "GetAggregateConfigRuleComplianceSummary", OPS_PROTO_JSON, "POST", "/",
-	    "StarlingDoveService.GetAggregateConfigRuleComplianceSummary",
-	    "config:GetAggregateConfigRuleComplianceSummary", BOTH, 1, "NextToken", "NextToken"},
+	CONFIG(OPS_CONFIG_GET_COMPLIANCE_SUMMARY_BY_CONFIG_RULE,
+	    "GetComplianceSummaryByConfigRule", NULL),
+	CONFIG(OPS_CONFIG_DESCRIBE_COMPLIANCE_BY_CONFIG_RULE, "DescribeComplianceByConfigRule", TOK),
+	CONFIG(OPS_CONFIG_DESCRIBE_CONFIG_RULES, "DescribeConfigRules", TOK),
+	CONFIG(OPS_CONFIG_DESCRIBE_CONFIGURATION_AGGREGATORS,
+	    "DescribeConfigurationAggregators", TOK),
+	CONFIG(OPS_CONFIG_DESCRIBE_AGGREGATE_COMPLIANCE_BY_CONFIG_RULES,
+	    "DescribeAggregateComplianceByConfigRules", TOK),
+	CONFIG(OPS_CONFIG_GET_AGGREGATE_CONFIG_RULE_COMPLIANCE_SUMMARY,
+	    "GetAggregateConfigRuleComplianceSummary", TOK),
 
-	[OPS_GUARDDUTY_LIST_DETECTORS] = {OPS_GUARDDUTY_LIST_DETECTORS, "guardduty",
-	    "ListDetectors", OPS_PROTO_REST_JSON, "GET", "/detector", NULL,
-	    "guardduty:ListDetectors", BOTH, 1, "nextToken", "nextToken"},
-	[OPS_GUARDDUTY_GET_DETECTOR] = {OPS_GUARDDUTY_GET_DETECTOR, "guardduty", "GetDetector",
-	    OPS_PROTO_REST_JSON, "GET", "/detector/{DetectorId}", NULL, "guardduty:GetDetector",
-	    BOTH, 1, NULL, NULL},
-	[OPS_GUARDDUTY_GET_FINDINGS_STATISTICS] = {OPS_GUARDDUTY_GET_FINDINGS_STATISTICS,
-	    "guardduty", "GetFindingsStatistics", OPS_PROTO_REST_JSON, "POST",
-	    "/detector/{DetectorId}/findings/statistics", NULL, "guardduty:GetFindingsStatistics",
-	    BOTH, 1, NULL, "nextToken"},
-	[OPS_GUARDDUTY_LIST_FINDINGS] = {OPS_GUARDDUTY_LIST_FINDINGS, "guardduty", "ListFindings",
-	    OPS_PROTO_REST_JSON, "POST", "/detector/{DetectorId}/findings", NULL,
-	    "guardduty:ListFindings", BOTH, 1, "nextToken", "nextToken"},
-	[OPS_GUARDDUTY_GET_FINDINGS] = {OPS_GUARDDUTY_GET_FINDINGS, "guardduty", "GetFindings",
-	    OPS_PROTO_REST_JSON, "POST", "/detector/{DetectorId}/findings/get", NULL,
-	    "guardduty:GetFindings", BOTH, 1, NULL, NULL},
-	[OPS_GUARDDUTY_LIST_MEMBERS] = {OPS_GUARDDUTY_LIST_MEMBERS, "guardduty", "ListMembers",
-	    OPS_PROTO_REST_JSON, "GET", "/detector/{DetectorId}/member", NULL,
-	    "guardduty:ListMembers", BOTH, 1, "nextToken", "nextToken"},
+	GUARDDUTY(OPS_GUARDDUTY_LIST_DETECTORS, "ListDetectors", "GET", "/detector",
+	    CAMEL_TOK, CAMEL_TOK, "maxResults", "nextToken"),
+	GUARDDUTY(OPS_GUARDDUTY_GET_DETECTOR, "GetDetector", "GET", "/detector/{DetectorId}",
+	    NULL, NULL, NULL),
+	/* nextToken comes back, but AWS documents it as unsupported: no input token. */
+	GUARDDUTY(OPS_GUARDDUTY_GET_FINDINGS_STATISTICS, "GetFindingsStatistics", "POST",
+	    "/detector/{DetectorId}/findings/statistics", NULL, CAMEL_TOK, NULL),
+	GUARDDUTY(OPS_GUARDDUTY_LIST_FINDINGS, "ListFindings", "POST",
+	    "/detector/{DetectorId}/findings", CAMEL_TOK, CAMEL_TOK, NULL),
+	GUARDDUTY(OPS_GUARDDUTY_GET_FINDINGS, "GetFindings", "POST",
+	    "/detector/{DetectorId}/findings/get", NULL, NULL, NULL),
+	GUARDDUTY(OPS_GUARDDUTY_LIST_MEMBERS, "ListMembers", "GET", "/detector/{DetectorId}/member",
+	    CAMEL_TOK, CAMEL_TOK, "onlyAssociated", "maxResults", "nextToken"),
 
 	/* DescribeBudgets is authorised by budgets:ViewBudget, not a same-named action. */
-	[OPS_BUDGETS_DESCRIBE_BUDGETS] = {OPS_BUDGETS_DESCRIBE_BUDGETS, "budgets",
-	    "DescribeBudgets", OPS_PROTO_JSON, "POST", "/",
-	    "AWSBudgetServiceGateway.DescribeBudgets", "budgets:ViewBudget", BOTH, 1, "NextToken",
-	    "NextToken"},
+	[OPS_BUDGETS_DESCRIBE_BUDGETS] = {OPS_BUDGETS_DESCRIBE_BUDGETS, "budgets", "DescribeBudgets",
+	    OPS_PROTO_JSON, "POST", "/", "AWSBudgetServiceGateway.DescribeBudgets",
+	    "budgets:ViewBudget", BOTH, 1, TOK, TOK, {NULL}},
 
-	[OPS_CE_GET_COST_AND_USAGE] = {OPS_CE_GET_COST_AND_USAGE, "ce", "GetCostAndUsage",
-	    OPS_PROTO_JSON, "POST", "/", "AWSInsightsIndexService.GetCostAndUsage",
-	    "ce:GetCostAndUsage", OPS_CALLER, 1, "NextPageToken", "NextPageToken"},
+	JSON11(OPS_CE_GET_COST_AND_USAGE, "ce", "AWSInsightsIndexService", "ce", "GetCostAndUsage",
+	    OPS_CALLER, "NextPageToken"),
 
-	/* sso-admin signs as "sso" and its IAM actions are sso:*. */
-	[OPS_SSOADMIN_LIST_INSTANCES] = {OPS_SSOADMIN_LIST_INSTANCES, "sso-admin", "ListInstances",
-	    OPS_PROTO_JSON, "POST", "/", "SWBExternalService.ListInstances", "sso:ListInstances",
-	    OPS_CALLER, 1, "NextToken", "NextToken"},
-	[OPS_SSOADMIN_LIST_PERMISSION_SETS] = {OPS_SSOADMIN_LIST_PERMISSION_SETS, "sso-admin",
-	    "ListPermissionSets", OPS_PROTO_JSON, "POST", "/",
-	    "SWBExternalService.ListPermissionSets", "sso:ListPermissionSets", OPS_CALLER, 1,
-	    "NextToken", "NextToken"},
-	[OPS_SSOADMIN_DESCRIBE_PERMISSION_SET] = {OPS_SSOADMIN_DESCRIBE_PERMISSION_SET,
-	    "sso-admin", "DescribePermissionSet", OPS_PROTO_JSON, "POST", "/",
-	    "SWBExternalService.DescribePermissionSet", "sso:DescribePermissionSet", OPS_CALLER,
-	    1, NULL, NULL},
-	[OPS_SSOADMIN_LIST_ACCOUNTS_FOR_PROVISIONED_PERMISSION_SET] = {
-	    OPS_SSOADMIN_LIST_ACCOUNTS_FOR_PROVISIONED_PERMISSION_SET, "sso-admin",
-	    "ListAccountsForProvisionedPermissionSet", OPS_PROTO_JSON, "POST", "/",
-	    "SWBExternalService.ListAccountsForProvisionedPermissionSet",
-	    "sso:ListAccountsForProvisionedPermissionSet", OPS_CALLER, 1, "NextToken",
-	    "NextToken"},
-	[OPS_SSOADMIN_LIST_ACCOUNT_ASSIGNMENTS] = {OPS_SSOADMIN_LIST_ACCOUNT_ASSIGNMENTS,
-	    "sso-admin", "ListAccountAssignments", OPS_PROTO_JSON, "POST", "/",
-	    "SWBExternalService.ListAccountAssignments", "sso:ListAccountAssignments", OPS_CALLER,
-	    1, "NextToken", "NextToken"},
+	SSOADMIN(OPS_SSOADMIN_LIST_INSTANCES, "ListInstances", TOK),
+	SSOADMIN(OPS_SSOADMIN_LIST_PERMISSION_SETS, "ListPermissionSets", TOK),
+	SSOADMIN(OPS_SSOADMIN_DESCRIBE_PERMISSION_SET, "DescribePermissionSet", NULL),
+	SSOADMIN(OPS_SSOADMIN_LIST_ACCOUNTS_FOR_PROVISIONED_PERMISSION_SET,
+	    "ListAccountsForProvisionedPermissionSet", TOK),
+	SSOADMIN(OPS_SSOADMIN_LIST_ACCOUNT_ASSIGNMENTS, "ListAccountAssignments", TOK),
 
-	[OPS_IDENTITYSTORE_DESCRIBE_USER] = {OPS_IDENTITYSTORE_DESCRIBE_USER, "identitystore",
-	    "DescribeUser", OPS_PROTO_JSON, "POST", "/", "AWSIdentityStore.DescribeUser",
-	    "identitystore:DescribeUser", OPS_CALLER, 1, NULL, NULL},
-	[OPS_IDENTITYSTORE_DESCRIBE_GROUP] = {OPS_IDENTITYSTORE_DESCRIBE_GROUP, "identitystore",
-	    "DescribeGroup", OPS_PROTO_JSON, "POST", "/", "AWSIdentityStore.DescribeGroup",
-	    "identitystore:DescribeGroup", OPS_CALLER, 1, NULL, NULL},
+	IDSTORE(OPS_IDENTITYSTORE_DESCRIBE_USER, "DescribeUser"),
+	IDSTORE(OPS_IDENTITYSTORE_DESCRIBE_GROUP, "DescribeGroup"),
 };
+// clang-format on
 
 const struct ops_op *
 ops_get(enum ops_id id)
@@ -200,6 +159,7 @@ ops_request_done(struct ops_request *r)
 {
 	if (r == NULL)
 		return;
+	cJSON_Delete(r->params);
 	free(r->path);
 	free(r->query);
 	free(r->body);
@@ -246,7 +206,7 @@ ops_iam_policy_role(struct buf *out, int which, const char *role_name, char **ca
 	if (!ops__valid_role(role_name)) {
 		if (cause != NULL)
 			*cause = xstrdup("IAM policy: the role name may hold only letters, digits "
-					 "and +=,.@_-/ (1 to 512 characters)");
+			                 "and +=,.@_-/ (1 to 512 characters)");
 		return -1;
 	}
 	for (size_t i = 0; i < OPS__COUNT; i++) {
@@ -261,7 +221,7 @@ ops_iam_policy_role(struct buf *out, int which, const char *role_name, char **ca
 
 	buf_adds(out, "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n");
 	buf_adds(out, "    {\n      \"Sid\": \"OrgtopReadOnly\",\n      \"Effect\": \"Allow\",\n"
-		      "      \"Action\": [\n");
+	              "      \"Action\": [\n");
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && strcmp(actions[i], actions[i - 1]) == 0)
 			continue;
@@ -271,10 +231,10 @@ ops_iam_policy_role(struct buf *out, int which, const char *role_name, char **ca
 	if (which == OPS_CALLER) {
 		/* Only the audit role, in any account of the organization. */
 		buf_printf(out,
-		    ",\n    {\n      \"Sid\": \"OrgtopAssumeAuditRole\",\n"
-		    "      \"Effect\": \"Allow\",\n      \"Action\": \"sts:AssumeRole\",\n"
-		    "      \"Resource\": \"arn:aws:iam::*:role/%s\"\n    }",
-		    role_name);
+		           ",\n    {\n      \"Sid\": \"OrgtopAssumeAuditRole\",\n"
+		           "      \"Effect\": \"Allow\",\n      \"Action\": \"sts:AssumeRole\",\n"
+		           "      \"Resource\": \"arn:aws:iam::*:role/%s\"\n    }",
+		           role_name);
 	}
 	buf_adds(out, "\n  ]\n}\n");
 	return 0;

@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 #include "core/buf.h"
 
 enum ops_id {
@@ -76,17 +78,20 @@ enum ops_protocol {
 
 struct ops_op {
 	enum ops_id id;
-	const char *service;    /* botocore service name: "sso-admin", "config", ... */
-	const char *name;       /* operation name as modelled: "ListInstances" */
+	const char *service; /* botocore service name: "sso-admin", "config", ... */
+	const char *name;    /* operation name as modelled: "ListInstances" */
 	enum ops_protocol protocol;
-	const char *method;     /* "POST" or "GET" */
-	const char *uri;        /* request URI template: "/", "/detector/{DetectorId}/findings" */
-	const char *target;     /* X-Amz-Target for json 1.1 ("SWBExternalService.ListInstances"), else NULL */
-	const char *iam_action; /* "sso:ListInstances"; NULL when IAM does not authorise it (SSO portal) */
-	unsigned policy;        /* OPS_CALLER | OPS_MEMBER */
-	int read_only;          /* 1 for every entry: the table holds reads only */
-	const char *token_in;   /* the request's pagination token on the wire, NULL if none */
-	const char *token_out;  /* the answer's pagination token key, NULL if none */
+	const char *method; /* "POST" or "GET" */
+	const char *uri;    /* request URI template: "/", "/detector/{DetectorId}/findings" */
+	const char
+	    *target; /* X-Amz-Target for json 1.1 ("SWBExternalService.ListInstances"), else NULL */
+	const char
+	    *iam_action; /* "sso:ListInstances"; NULL when IAM does not authorise it (SSO portal) */
+	unsigned policy; /* OPS_CALLER | OPS_MEMBER */
+	int read_only;   /* 1 for every entry: the table holds reads only */
+	const char *token_in;  /* the request's pagination token on the wire, NULL if none */
+	const char *token_out; /* the answer's pagination token key, NULL if none */
+	const char *query[4];  /* rest-json input members sent in the query string; NULL ends */
 };
 
 /* The entry for id, or NULL if id is out of range. */
@@ -103,13 +108,24 @@ size_t ops_count(void);
 int ops_is_read(const struct ops_op *op);
 
 /*
- * A request produced by a service builder (core/services/<service>.h). The
- * client signs and sends it: op says service, protocol, method and
- * X-Amz-Target; path and query are exactly what goes on the wire.
- * Owned by the struct; release with ops_request_done().
+ * A request produced by a service builder (core/services/<service>.h).
+ *
+ * params is what the AWS client takes (struct aws_request.params in
+ * core/aws/client.h): the operation's input keyed by wire names. For json
+ * 1.1 it is the body; for rest-json it also holds the URI labels by label
+ * name ("DetectorId") and the query members by their wire names
+ * ("maxResults", "nextToken"), the query members in query order.
+ *
+ * path, query and body are the same request as it goes on the wire, derived
+ * from params by the protocol's rules (what the client's protocol layer
+ * does): for checks, logs and tools. op says service, protocol, method and
+ * X-Amz-Target.
+ *
+ * Everything is owned by the struct; release with ops_request_done().
  */
 struct ops_request {
 	const struct ops_op *op; /* borrowed table entry */
+	cJSON *params;           /* the input by wire names; an object, never NULL */
 	char *path;              /* percent-encoded path: "/" for json 1.1 */
 	char *query;             /* encoded query without '?', or NULL when none */
 	char *body;              /* JSON text, or NULL when the request has no body (GET) */

@@ -27,17 +27,17 @@
 
 /* DescribeOrganization */
 struct organizations_describe_organization_result {
-	char *id;                    /* "o-exampleorgid" */
-	char *arn;                   /* NULL if absent */
-	char *feature_set;           /* "ALL" | "CONSOLIDATED_BILLING", NULL if absent */
-	char master_account_id[13];  /* the management account, 12 digits */
-	char *master_account_arn;    /* NULL if absent */
-	char *master_account_email;  /* NULL if absent */
+	char *id;                   /* "o-exampleorgid" */
+	char *arn;                  /* NULL if absent */
+	char *feature_set;          /* "ALL" | "CONSOLIDATED_BILLING", NULL if absent */
+	char master_account_id[13]; /* the management account, 12 digits */
+	char *master_account_arn;   /* NULL if absent */
+	char *master_account_email; /* NULL if absent */
 };
 
 int organizations_describe_organization_request(struct ops_request *out, char **cause);
-int organizations_describe_organization_decode(const cJSON *root,
-    struct organizations_describe_organization_result *out, char **cause);
+int organizations_describe_organization_decode(
+    const cJSON *root, struct organizations_describe_organization_result *out, char **cause);
 void organizations_describe_organization_result_done(
     struct organizations_describe_organization_result *r);
 
@@ -56,9 +56,9 @@ struct organizations_list_roots_result {
 };
 
 int organizations_list_roots_request(struct ops_request *out, int max_results,
-    const char *next_token, char **cause);
-int organizations_list_roots_decode(const cJSON *root,
-    struct organizations_list_roots_result *out, char **cause);
+                                     const char *next_token, char **cause);
+int organizations_list_roots_decode(const cJSON *root, struct organizations_list_roots_result *out,
+                                    char **cause);
 void organizations_list_roots_result_done(struct organizations_list_roots_result *r);
 
 /* ListOrganizationalUnitsForParent */
@@ -70,24 +70,29 @@ struct organizations_list_organizational_units_for_parent_result {
 
 /* parent_id: "r-..." or "ou-...". */
 int organizations_list_organizational_units_for_parent_request(struct ops_request *out,
-    const char *parent_id, int max_results, const char *next_token, char **cause);
-int organizations_list_organizational_units_for_parent_decode(const cJSON *root,
-    struct organizations_list_organizational_units_for_parent_result *out, char **cause);
+                                                               const char *parent_id,
+                                                               int max_results,
+                                                               const char *next_token,
+                                                               char **cause);
+int organizations_list_organizational_units_for_parent_decode(
+    const cJSON *root, struct organizations_list_organizational_units_for_parent_result *out,
+    char **cause);
 void organizations_list_organizational_units_for_parent_result_done(
     struct organizations_list_organizational_units_for_parent_result *r);
 
 /* An account (ListAccounts, ListAccountsForParent, ListDelegatedAdministrators). */
 struct organizations_account {
-	char id[13];              /* 12 digits, leading zeros kept */
-	char *arn;                /* NULL if absent */
-	char *email;              /* NULL if absent; untrusted text */
-	char *name;               /* NULL if absent; untrusted text */
-	char *state;              /* State ("ACTIVE", "SUSPENDED", "PENDING_ACTIVATION",
-	                             "PENDING_CLOSURE", "CLOSED"), falling back to the retired
-	                             Status; never NULL */
-	char *joined_method;      /* "INVITED" | "CREATED", NULL if absent */
-	double joined;            /* JoinedTimestamp, epoch seconds; 0 if absent */
-	double delegation_enabled; /* DelegationEnabledDate (ListDelegatedAdministrators); 0 if absent */
+	char id[13];               /* 12 digits, leading zeros kept */
+	char *arn;                 /* NULL if absent */
+	char *email;               /* NULL if absent; untrusted text */
+	char *name;                /* NULL if absent; untrusted text */
+	char *state;               /* State ("ACTIVE", "SUSPENDED", "PENDING_ACTIVATION",
+	                              "PENDING_CLOSURE", "CLOSED"), falling back to the retired
+	                              Status; never NULL */
+	char *joined_method;       /* "INVITED" | "CREATED", NULL if absent */
+	double joined;             /* JoinedTimestamp, epoch seconds; 0 if absent */
+	double delegation_enabled; /* DelegationEnabledDate (ListDelegatedAdministrators); 0 if
+	                              absent */
 };
 
 /* ListAccounts and ListAccountsForParent share this result. */
@@ -98,14 +103,17 @@ struct organizations_list_accounts_result {
 };
 
 int organizations_list_accounts_request(struct ops_request *out, int max_results,
-    const char *next_token, char **cause);
+                                        const char *next_token, char **cause);
 int organizations_list_accounts_decode(const cJSON *root,
-    struct organizations_list_accounts_result *out, char **cause);
+                                       struct organizations_list_accounts_result *out,
+                                       char **cause);
 
 int organizations_list_accounts_for_parent_request(struct ops_request *out, const char *parent_id,
-    int max_results, const char *next_token, char **cause);
+                                                   int max_results, const char *next_token,
+                                                   char **cause);
 int organizations_list_accounts_for_parent_decode(const cJSON *root,
-    struct organizations_list_accounts_result *out, char **cause);
+                                                  struct organizations_list_accounts_result *out,
+                                                  char **cause);
 
 void organizations_list_accounts_result_done(struct organizations_list_accounts_result *r);
 
@@ -129,9 +137,9 @@ struct organizations_list_parents_result {
 
 /* child_id: a 12-digit account id or an "ou-..." id. */
 int organizations_list_parents_request(struct ops_request *out, const char *child_id,
-    int max_results, const char *next_token, char **cause);
+                                       int max_results, const char *next_token, char **cause);
 int organizations_list_parents_decode(const cJSON *root,
-    struct organizations_list_parents_result *out, char **cause);
+                                      struct organizations_list_parents_result *out, char **cause);
 void organizations_list_parents_result_done(struct organizations_list_parents_result *r);
 
 /* ListDelegatedAdministrators: accounts with delegation_enabled set. */
@@ -143,9 +151,12 @@ struct organizations_list_delegated_administrators_result {
 
 /* service_principal: e.g. "guardduty.amazonaws.com", or NULL for every service. */
 int organizations_list_delegated_administrators_request(struct ops_request *out,
-    const char *service_principal, int max_results, const char *next_token, char **cause);
-int organizations_list_delegated_administrators_decode(const cJSON *root,
-    struct organizations_list_delegated_administrators_result *out, char **cause);
+                                                        const char *service_principal,
+                                                        int max_results, const char *next_token,
+                                                        char **cause);
+int organizations_list_delegated_administrators_decode(
+    const cJSON *root, struct organizations_list_delegated_administrators_result *out,
+    char **cause);
 void organizations_list_delegated_administrators_result_done(
     struct organizations_list_delegated_administrators_result *r);
 

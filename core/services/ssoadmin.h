@@ -36,9 +36,9 @@ struct ssoadmin_list_instances_result {
 };
 
 int ssoadmin_list_instances_request(struct ops_request *out, int max_results,
-    const char *next_token, char **cause);
+                                    const char *next_token, char **cause);
 int ssoadmin_list_instances_decode(const cJSON *root, struct ssoadmin_list_instances_result *out,
-    char **cause);
+                                   char **cause);
 void ssoadmin_list_instances_result_done(struct ssoadmin_list_instances_result *r);
 
 /* ListPermissionSets */
@@ -49,9 +49,10 @@ struct ssoadmin_list_permission_sets_result {
 };
 
 int ssoadmin_list_permission_sets_request(struct ops_request *out, const char *instance_arn,
-    int max_results, const char *next_token, char **cause);
+                                          int max_results, const char *next_token, char **cause);
 int ssoadmin_list_permission_sets_decode(const cJSON *root,
-    struct ssoadmin_list_permission_sets_result *out, char **cause);
+                                         struct ssoadmin_list_permission_sets_result *out,
+                                         char **cause);
 void ssoadmin_list_permission_sets_result_done(struct ssoadmin_list_permission_sets_result *r);
 
 /* DescribePermissionSet */
@@ -64,11 +65,12 @@ struct ssoadmin_describe_permission_set_result {
 };
 
 int ssoadmin_describe_permission_set_request(struct ops_request *out, const char *instance_arn,
-    const char *permission_set_arn, char **cause);
+                                             const char *permission_set_arn, char **cause);
 int ssoadmin_describe_permission_set_decode(const cJSON *root,
-    struct ssoadmin_describe_permission_set_result *out, char **cause);
-void ssoadmin_describe_permission_set_result_done(
-    struct ssoadmin_describe_permission_set_result *r);
+                                            struct ssoadmin_describe_permission_set_result *out,
+                                            char **cause);
+void
+ssoadmin_describe_permission_set_result_done(struct ssoadmin_describe_permission_set_result *r);
 
 /* ListAccountsForProvisionedPermissionSet */
 struct ssoadmin_list_accounts_for_provisioned_permission_set_result {
@@ -78,11 +80,12 @@ struct ssoadmin_list_accounts_for_provisioned_permission_set_result {
 };
 
 /* latest_only: 1 asks only for accounts where the latest version is provisioned. */
-int ssoadmin_list_accounts_for_provisioned_permission_set_request(struct ops_request *out,
-    const char *instance_arn, const char *permission_set_arn, int latest_only, int max_results,
-    const char *next_token, char **cause);
-int ssoadmin_list_accounts_for_provisioned_permission_set_decode(const cJSON *root,
-    struct ssoadmin_list_accounts_for_provisioned_permission_set_result *out, char **cause);
+int ssoadmin_list_accounts_for_provisioned_permission_set_request(
+    struct ops_request *out, const char *instance_arn, const char *permission_set_arn,
+    int latest_only, int max_results, const char *next_token, char **cause);
+int ssoadmin_list_accounts_for_provisioned_permission_set_decode(
+    const cJSON *root, struct ssoadmin_list_accounts_for_provisioned_permission_set_result *out,
+    char **cause);
 void ssoadmin_list_accounts_for_provisioned_permission_set_result_done(
     struct ssoadmin_list_accounts_for_provisioned_permission_set_result *r);
 
@@ -97,7 +100,7 @@ struct ssoadmin_assignment {
 	char account_id[13];
 	char *permission_set_arn; /* NULL if absent */
 	enum ssoadmin_principal_type principal_type;
-	char *principal_id;       /* for identitystore DescribeUser / DescribeGroup */
+	char *principal_id; /* for identitystore DescribeUser / DescribeGroup */
 };
 
 struct ssoadmin_list_account_assignments_result {
@@ -107,11 +110,13 @@ struct ssoadmin_list_account_assignments_result {
 };
 
 int ssoadmin_list_account_assignments_request(struct ops_request *out, const char *instance_arn,
-    const char *account_id, const char *permission_set_arn, int max_results,
-    const char *next_token, char **cause);
+                                              const char *account_id,
+                                              const char *permission_set_arn, int max_results,
+                                              const char *next_token, char **cause);
 int ssoadmin_list_account_assignments_decode(const cJSON *root,
-    struct ssoadmin_list_account_assignments_result *out, char **cause);
-void ssoadmin_list_account_assignments_result_done(
-    struct ssoadmin_list_account_assignments_result *r);
+                                             struct ssoadmin_list_account_assignments_result *out,
+                                             char **cause);
+void
+ssoadmin_list_account_assignments_result_done(struct ssoadmin_list_account_assignments_result *r);
 
 #endif

@@ -32,7 +32,7 @@
 #include "core/services/ops.h"
 #include "core/services/organizations.h"
 #include "core/services/ssoadmin.h"
-#include "core/services/svc.h"
+#include "core/services/svcio.h"
 #include "core/xmalloc.h"
 
 /* ---- fixtures ---- */
@@ -55,7 +55,12 @@ read_file(const char *rel)
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		buf_add(&b, chunk, n);
 	fclose(f);
-	return buf_detach(&b);
+	{
+		char *text = buf_detach(&b);
+
+		buf_done(&b);
+		return text;
+	}
 }
 
 static cJSON *
@@ -70,8 +75,8 @@ load_json(const char *rel)
 	return j;
 }
 
-static cJSON *wire_pypi;   /* {"requests": [...]} */
-static cJSON *wire_ours;   /* {"requests": [...]} */
+static cJSON *wire_pypi; /* {"requests": [...]} */
+static cJSON *wire_ours; /* {"requests": [...]} */
 
 static int
 setup(void **state)
@@ -106,8 +111,9 @@ find_capture(const char *file, const char *a, const char *b)
 	const cJSON *reqs, *e;
 
 	reqs = cJSON_GetObjectItemCaseSensitive(strcmp(file, "pypi") == 0 ? wire_pypi : wire_ours,
-	    "requests");
-	cJSON_ArrayForEach(e, reqs) {
+	                                        "requests");
+	cJSON_ArrayForEach(e, reqs)
+	{
 		if (strcmp(file, "pypi") == 0) {
 			if (strcmp(jstr(e, "service"), a) == 0 && strcmp(jstr(e, "op"), b) == 0)
 				return e;
@@ -147,17 +153,19 @@ capture_target(const cJSON *c)
 static void
 translate_operators(cJSON *body)
 {
-	static const char *const map[][2] = {{"eq", "equals"}, {"neq", "notEquals"},
-	    {"gt", "greaterThan"}, {"gte", "greaterThanOrEqual"}, {"lt", "lessThan"},
-	    {"lte", "lessThanOrEqual"}};
+	static const char *const map[][2] = {{"eq", "equals"},      {"neq", "notEquals"},
+	                                     {"gt", "greaterThan"}, {"gte", "greaterThanOrEqual"},
+	                                     {"lt", "lessThan"},    {"lte", "lessThanOrEqual"}};
 	cJSON *crit, *field;
 
 	crit = cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(body, "findingCriteria"), "criterion");
-	cJSON_ArrayForEach(field, crit) {
+	cJSON_ArrayForEach(field, crit)
+	{
 		cJSON *fresh = cJSON_CreateObject(), *cond;
 
-		cJSON_ArrayForEach(cond, field) {
+		cJSON_ArrayForEach(cond, field)
+		{
 			const char *name = cond->string;
 
 			for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
@@ -171,8 +179,86 @@ translate_operators(cJSON *body)
 	}
 }
 
-#define EXACT 1
-#define SAME_JSON 0
+static int
+is_query_member(const struct ops_op *op, const char *name)
+{
+	for (size_t i = 0; i < 4 && op->query[i] != NULL; i++) {
+		if (strcmp(op->query[i], name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * params (what the client serialises) holds exactly the request: for json
+ * 1.1 it prints as the body; for rest-json its members split into the URI
+ * labels, the query (in query order) and the body.
+ */
+static void
+check_params(const struct ops_request *r, const char *what)
+{
+	const cJSON *m;
+	cJSON *body;
+	struct buf q;
+	char label[80];
+	int nbody = 0;
+
+	assert_true(cJSON_IsObject(r->params));
+	if (r->op->protocol == OPS_PROTO_JSON) {
+		char *p = cJSON_PrintUnformatted(r->params);
+
+		assert_string_equal(p, r->body);
+		free(p);
+		return;
+	}
+	body = r->body != NULL ? cJSON_Parse(r->body) : cJSON_CreateObject();
+	assert_non_null(body);
+	buf_init(&q);
+	cJSON_ArrayForEach(m, r->params)
+	{
+		snprintf(label, sizeof label, "{%s}", m->string);
+		if (strstr(r->op->uri, label) != NULL) {
+			assert_true(cJSON_IsString(m));
+		} else if (is_query_member(r->op, m->string)) {
+			buf_printf(&q, "%s%s=", q.len > 0 ? "&" : "", m->string);
+		} else {
+			const cJSON *b = cJSON_GetObjectItemCaseSensitive(body, m->string);
+
+			if (b == NULL || !cJSON_Compare(b, m, 1))
+				fail_msg("%s: params member %s is not in the body", what,
+				         m->string);
+			nbody++;
+		}
+	}
+	assert_int_equal(nbody, cJSON_GetArraySize(body));
+	/* The query holds the query members, in params order. */
+	if (r->query == NULL) {
+		assert_int_equal(q.len, 0);
+	} else {
+		const char *p = r->query, *k = q.data;
+
+		for (;;) {
+			const char *eq = strchr(k, '=');
+
+			assert_non_null(eq);
+			assert_int_equal(strncmp(p, k, (size_t)(eq - k + 1)), 0);
+			k = strchr(eq, '&');
+			p = strchr(p, '&');
+			if (k == NULL) {
+				assert_null(p);
+				break;
+			}
+			assert_non_null(p);
+			k++;
+			p++;
+		}
+	}
+	buf_done(&q);
+	cJSON_Delete(body);
+}
+
+#define EXACT         1
+#define SAME_JSON     0
 #define OLD_OPERATORS 2
 
 /*
@@ -196,7 +282,7 @@ check_request(const struct ops_request *r, const cJSON *c, int mode, const char 
 
 	assert_string_equal(r->op->method, jstr(c, "method"));
 	snprintf(path, sizeof path, "%s%s%s", r->path, r->query != NULL ? "?" : "",
-	    r->query != NULL ? r->query : "");
+	         r->query != NULL ? r->query : "");
 	if (strcmp(path, capture_path(c)) != 0)
 		fail_msg("%s: path %s, captured %s", what, path, capture_path(c));
 	if (capture_target(c) == NULL)
@@ -204,6 +290,7 @@ check_request(const struct ops_request *r, const cJSON *c, int mode, const char 
 	else
 		assert_string_equal(r->op->target, capture_target(c));
 
+	check_params(r, what);
 	if (body == NULL || *body == '\0') {
 		assert_null(r->body);
 		assert_int_equal(r->body_len, 0);
@@ -224,7 +311,8 @@ check_request(const struct ops_request *r, const cJSON *c, int mode, const char 
 		if (mode == EXACT) {
 			canon = cJSON_PrintUnformatted(want);
 			if (strcmp(canon, r->body) != 0)
-				fail_msg("%s: body %s, captured (key order) %s", what, r->body, canon);
+				fail_msg("%s: body %s, captured (key order) %s", what, r->body,
+				         canon);
 			free(canon);
 		}
 		cJSON_Delete(want);
@@ -234,42 +322,123 @@ check_request(const struct ops_request *r, const cJSON *c, int mode, const char 
 
 /* ---- the builders, called as the captures were made ---- */
 
-#define TOK "tok/+= &x"
-#define DET "12abc34d567e8fa901bc2d34e56789f0"
+#define TOK  "tok/+= &x"
+#define DET  "12abc34d567e8fa901bc2d34e56789f0"
 #define INST "arn:aws:sso:::instance/ssoins-1111111111111111"
-#define PS "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-2222222222222222"
+#define PS   "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-2222222222222222"
 
 typedef int (*build_fn)(struct ops_request *out, char **cause);
 
-static int b_describe_org(struct ops_request *o, char **c) { return organizations_describe_organization_request(o, c); }
-static int b_roots(struct ops_request *o, char **c) { return organizations_list_roots_request(o, 0, NULL, c); }
-static int b_roots20(struct ops_request *o, char **c) { return organizations_list_roots_request(o, 20, NULL, c); }
-static int b_roots_p2(struct ops_request *o, char **c) { return organizations_list_roots_request(o, 20, TOK, c); }
-static int b_ous_pypi(struct ops_request *o, char **c) { return organizations_list_organizational_units_for_parent_request(o, "r-ab12", 20, NULL, c); }
-static int b_ous(struct ops_request *o, char **c) { return organizations_list_organizational_units_for_parent_request(o, "r-ab12", 20, TOK, c); }
-static int b_afp_pypi(struct ops_request *o, char **c) { return organizations_list_accounts_for_parent_request(o, "ou-ab12-abcdefgh", 0, "tok/+=1", c); }
-static int b_afp(struct ops_request *o, char **c) { return organizations_list_accounts_for_parent_request(o, "ou-ab12-abcdefgh", 20, TOK, c); }
-static int b_accounts(struct ops_request *o, char **c) { return organizations_list_accounts_request(o, 20, NULL, c); }
-static int b_accounts_empty_tok(struct ops_request *o, char **c) { return organizations_list_accounts_request(o, 20, "", c); }
-static int b_parents_pypi(struct ops_request *o, char **c) { return organizations_list_parents_request(o, "111122223333", 0, NULL, c); }
-static int b_parents(struct ops_request *o, char **c) { return organizations_list_parents_request(o, "111122223333", 20, TOK, c); }
-static int b_delegated_pypi(struct ops_request *o, char **c) { return organizations_list_delegated_administrators_request(o, "config.amazonaws.com", 0, NULL, c); }
-static int b_delegated(struct ops_request *o, char **c) { return organizations_list_delegated_administrators_request(o, "guardduty.amazonaws.com", 20, TOK, c); }
+static int
+b_describe_org(struct ops_request *o, char **c)
+{
+	return organizations_describe_organization_request(o, c);
+}
+static int
+b_roots(struct ops_request *o, char **c)
+{
+	return organizations_list_roots_request(o, 0, NULL, c);
+}
+static int
+b_roots20(struct ops_request *o, char **c)
+{
+	return organizations_list_roots_request(o, 20, NULL, c);
+}
+static int
+b_roots_p2(struct ops_request *o, char **c)
+{
+	return organizations_list_roots_request(o, 20, TOK, c);
+}
+static int
+b_ous_pypi(struct ops_request *o, char **c)
+{
+	return organizations_list_organizational_units_for_parent_request(o, "r-ab12", 20, NULL, c);
+}
+static int
+b_ous(struct ops_request *o, char **c)
+{
+	return organizations_list_organizational_units_for_parent_request(o, "r-ab12", 20, TOK, c);
+}
+static int
+b_afp_pypi(struct ops_request *o, char **c)
+{
+	return organizations_list_accounts_for_parent_request(o, "ou-ab12-abcdefgh", 0, "tok/+=1",
+	                                                      c);
+}
+static int
+b_afp(struct ops_request *o, char **c)
+{
+	return organizations_list_accounts_for_parent_request(o, "ou-ab12-abcdefgh", 20, TOK, c);
+}
+static int
+b_accounts(struct ops_request *o, char **c)
+{
+	return organizations_list_accounts_request(o, 20, NULL, c);
+}
+static int
+b_accounts_empty_tok(struct ops_request *o, char **c)
+{
+	return organizations_list_accounts_request(o, 20, "", c);
+}
+static int
+b_parents_pypi(struct ops_request *o, char **c)
+{
+	return organizations_list_parents_request(o, "111122223333", 0, NULL, c);
+}
+static int
+b_parents(struct ops_request *o, char **c)
+{
+	return organizations_list_parents_request(o, "111122223333", 20, TOK, c);
+}
+static int
+b_delegated_pypi(struct ops_request *o, char **c)
+{
+	return organizations_list_delegated_administrators_request(o, "config.amazonaws.com", 0,
+	                                                           NULL, c);
+}
+static int
+b_delegated(struct ops_request *o, char **c)
+{
+	return organizations_list_delegated_administrators_request(o, "guardduty.amazonaws.com", 20,
+	                                                           TOK, c);
+}
 
-static int b_regions_pypi(struct ops_request *o, char **c) { return awsaccount_list_regions_request(o, "111122223333", AWSACCOUNT_USABLE, 50, NULL, c); }
-static int b_regions(struct ops_request *o, char **c) { return awsaccount_list_regions_request(o, "444455556666", AWSACCOUNT_USABLE, 50, TOK, c); }
-static int b_regions_self(struct ops_request *o, char **c) { return awsaccount_list_regions_request(o, NULL, AWSACCOUNT_USABLE, 50, NULL, c); }
+static int
+b_regions_pypi(struct ops_request *o, char **c)
+{
+	return awsaccount_list_regions_request(o, "111122223333", AWSACCOUNT_USABLE, 50, NULL, c);
+}
+static int
+b_regions(struct ops_request *o, char **c)
+{
+	return awsaccount_list_regions_request(o, "444455556666", AWSACCOUNT_USABLE, 50, TOK, c);
+}
+static int
+b_regions_self(struct ops_request *o, char **c)
+{
+	return awsaccount_list_regions_request(o, NULL, AWSACCOUNT_USABLE, 50, NULL, c);
+}
 
-static int b_summary(struct ops_request *o, char **c) { return configservice_get_compliance_summary_by_config_rule_request(o, c); }
-static int b_dcbcr_pypi(struct ops_request *o, char **c) { return configservice_describe_compliance_by_config_rule_request(o, NULL, 0, CONFIGSERVICE_BIT(CONFIGSERVICE_NON_COMPLIANT), NULL, c); }
+static int
+b_summary(struct ops_request *o, char **c)
+{
+	return configservice_get_compliance_summary_by_config_rule_request(o, c);
+}
+static int
+b_dcbcr_pypi(struct ops_request *o, char **c)
+{
+	return configservice_describe_compliance_by_config_rule_request(
+	    o, NULL, 0, CONFIGSERVICE_BIT(CONFIGSERVICE_NON_COMPLIANT), NULL, c);
+}
 static int
 b_dcbcr(struct ops_request *o, char **c)
 {
 	static const char *const names[] = {"required-tags", "s3-bucket-public-read-prohibited"};
 
-	return configservice_describe_compliance_by_config_rule_request(o, names, 2,
+	return configservice_describe_compliance_by_config_rule_request(
+	    o, names, 2,
 	    CONFIGSERVICE_BIT(CONFIGSERVICE_NON_COMPLIANT) |
-		CONFIGSERVICE_BIT(CONFIGSERVICE_INSUFFICIENT_DATA),
+	        CONFIGSERVICE_BIT(CONFIGSERVICE_INSUFFICIENT_DATA),
 	    TOK, c);
 }
 static int
@@ -279,7 +448,11 @@ b_rules(struct ops_request *o, char **c)
 
 	return configservice_describe_config_rules_request(o, names, 1, TOK, c);
 }
-static int b_aggs_pypi(struct ops_request *o, char **c) { return configservice_describe_configuration_aggregators_request(o, NULL, 0, 0, NULL, c); }
+static int
+b_aggs_pypi(struct ops_request *o, char **c)
+{
+	return configservice_describe_configuration_aggregators_request(o, NULL, 0, 0, NULL, c);
+}
 static int
 b_aggs(struct ops_request *o, char **c)
 {
@@ -293,26 +466,58 @@ b_dacbcr_pypi(struct ops_request *o, char **c)
 	struct configservice_aggregate_filter f = {.compliance = CONFIGSERVICE_NON_COMPLIANT};
 
 	return configservice_describe_aggregate_compliance_by_config_rules_request(o, "org-agg", &f,
-	    1000, NULL, c);
+	                                                                           1000, NULL, c);
 }
 static int
 b_dacbcr(struct ops_request *o, char **c)
 {
 	struct configservice_aggregate_filter f = {.rule_name = "required-tags",
-	    .compliance = CONFIGSERVICE_NON_COMPLIANT, .account_id = "444455556666",
-	    .region = "eu-west-1"};
+	                                           .compliance = CONFIGSERVICE_NON_COMPLIANT,
+	                                           .account_id = "444455556666",
+	                                           .region = "eu-west-1"};
 
 	return configservice_describe_aggregate_compliance_by_config_rules_request(o, "org-agg", &f,
-	    1000, TOK, c);
+	                                                                           1000, TOK, c);
 }
-static int b_gacrcs_pypi(struct ops_request *o, char **c) { return configservice_get_aggregate_config_rule_compliance_summary_request(o, "org-agg", CONFIGSERVICE_GROUP_ACCOUNT_ID, NULL, "eu-west-1", 0, NULL, c); }
-static int b_gacrcs_acct(struct ops_request *o, char **c) { return configservice_get_aggregate_config_rule_compliance_summary_request(o, "org-agg", CONFIGSERVICE_GROUP_ACCOUNT_ID, NULL, "eu-west-1", 1000, TOK, c); }
-static int b_gacrcs_region(struct ops_request *o, char **c) { return configservice_get_aggregate_config_rule_compliance_summary_request(o, "org-agg", CONFIGSERVICE_GROUP_AWS_REGION, "444455556666", NULL, 1000, NULL, c); }
+static int
+b_gacrcs_pypi(struct ops_request *o, char **c)
+{
+	return configservice_get_aggregate_config_rule_compliance_summary_request(
+	    o, "org-agg", CONFIGSERVICE_GROUP_ACCOUNT_ID, NULL, "eu-west-1", 0, NULL, c);
+}
+static int
+b_gacrcs_acct(struct ops_request *o, char **c)
+{
+	return configservice_get_aggregate_config_rule_compliance_summary_request(
+	    o, "org-agg", CONFIGSERVICE_GROUP_ACCOUNT_ID, NULL, "eu-west-1", 1000, TOK, c);
+}
+static int
+b_gacrcs_region(struct ops_request *o, char **c)
+{
+	return configservice_get_aggregate_config_rule_compliance_summary_request(
+	    o, "org-agg", CONFIGSERVICE_GROUP_AWS_REGION, "444455556666", NULL, 1000, NULL, c);
+}
 
-static int b_detectors(struct ops_request *o, char **c) { return guardduty_list_detectors_request(o, 50, NULL, c); }
-static int b_detectors_p2(struct ops_request *o, char **c) { return guardduty_list_detectors_request(o, 50, TOK, c); }
-static int b_detector(struct ops_request *o, char **c) { return guardduty_get_detector_request(o, DET, c); }
-static int b_detector_odd(struct ops_request *o, char **c) { return guardduty_get_detector_request(o, "a/b c:%", c); }
+static int
+b_detectors(struct ops_request *o, char **c)
+{
+	return guardduty_list_detectors_request(o, 50, NULL, c);
+}
+static int
+b_detectors_p2(struct ops_request *o, char **c)
+{
+	return guardduty_list_detectors_request(o, 50, TOK, c);
+}
+static int
+b_detector(struct ops_request *o, char **c)
+{
+	return guardduty_get_detector_request(o, DET, c);
+}
+static int
+b_detector_odd(struct ops_request *o, char **c)
+{
+	return guardduty_get_detector_request(o, "a/b c:%", c);
+}
 static int
 b_gfs_count(struct ops_request *o, char **c)
 {
@@ -326,7 +531,7 @@ b_gfs_pypi_groupby(struct ops_request *o, char **c)
 	struct guardduty_criteria k = {.severity_min = 7, .severity_below = -1};
 
 	return guardduty_get_findings_statistics_grouped_request(o, DET, GUARDDUTY_GROUP_ACCOUNT,
-	    100, &k, c);
+	                                                         100, &k, c);
 }
 static int
 b_gfs_account(struct ops_request *o, char **c)
@@ -335,19 +540,22 @@ b_gfs_account(struct ops_request *o, char **c)
 	struct guardduty_criteria k = {.not_archived = 1, .account_ids = ids, .naccount_ids = 2};
 
 	assert_int_equal(guardduty_band_bounds(GUARDDUTY_HIGH, &k.severity_min, &k.severity_below),
-	    0);
+	                 0);
 	return guardduty_get_findings_statistics_grouped_request(o, DET, GUARDDUTY_GROUP_ACCOUNT,
-	    100, &k, c);
+	                                                         100, &k, c);
 }
 static int
 b_gfs_severity(struct ops_request *o, char **c)
 {
 	static const char *const ids[] = {"444455556666"};
-	struct guardduty_criteria k = {.not_archived = 1, .account_ids = ids, .naccount_ids = 1,
-	    .severity_min = -1, .severity_below = -1};
+	struct guardduty_criteria k = {.not_archived = 1,
+	                               .account_ids = ids,
+	                               .naccount_ids = 1,
+	                               .severity_min = -1,
+	                               .severity_below = -1};
 
 	return guardduty_get_findings_statistics_grouped_request(o, DET, GUARDDUTY_GROUP_SEVERITY,
-	    100, &k, c);
+	                                                         100, &k, c);
 }
 static int
 b_findings_pypi(struct ops_request *o, char **c)
@@ -370,107 +578,179 @@ b_get_findings(struct ops_request *o, char **c)
 
 	return guardduty_get_findings_request(o, DET, ids, 2, c);
 }
-static int b_members_pypi(struct ops_request *o, char **c) { return guardduty_list_members_request(o, DET, 1, 50, "a b/c", c); }
-static int b_members(struct ops_request *o, char **c) { return guardduty_list_members_request(o, DET, 1, 50, TOK, c); }
+static int
+b_members_pypi(struct ops_request *o, char **c)
+{
+	return guardduty_list_members_request(o, DET, 1, 50, "a b/c", c);
+}
+static int
+b_members(struct ops_request *o, char **c)
+{
+	return guardduty_list_members_request(o, DET, 1, 50, TOK, c);
+}
 
-static int b_budgets_pypi(struct ops_request *o, char **c) { return budgets_describe_budgets_request(o, "111122223333", BUDGETS_MAX_RESULTS, NULL, c); }
-static int b_budgets(struct ops_request *o, char **c) { return budgets_describe_budgets_request(o, "111122223333", 100, TOK, c); }
+static int
+b_budgets_pypi(struct ops_request *o, char **c)
+{
+	return budgets_describe_budgets_request(o, "111122223333", BUDGETS_MAX_RESULTS, NULL, c);
+}
+static int
+b_budgets(struct ops_request *o, char **c)
+{
+	return budgets_describe_budgets_request(o, "111122223333", 100, TOK, c);
+}
 
-static int b_cost_pypi(struct ops_request *o, char **c) { return ce_get_cost_and_usage_request(o, "2024-06-01", "2024-07-01", NULL, c); }
-static int b_cost(struct ops_request *o, char **c) { return ce_get_cost_and_usage_request(o, "2024-06-01", "2024-07-01", TOK, c); }
+static int
+b_cost_pypi(struct ops_request *o, char **c)
+{
+	return ce_get_cost_and_usage_request(o, "2024-06-01", "2024-07-01", NULL, c);
+}
+static int
+b_cost(struct ops_request *o, char **c)
+{
+	return ce_get_cost_and_usage_request(o, "2024-06-01", "2024-07-01", TOK, c);
+}
 
-static int b_instances_pypi(struct ops_request *o, char **c) { return ssoadmin_list_instances_request(o, 0, NULL, c); }
-static int b_instances(struct ops_request *o, char **c) { return ssoadmin_list_instances_request(o, 100, TOK, c); }
-static int b_psets_pypi(struct ops_request *o, char **c) { return ssoadmin_list_permission_sets_request(o, INST, 0, NULL, c); }
-static int b_psets(struct ops_request *o, char **c) { return ssoadmin_list_permission_sets_request(o, INST, 100, TOK, c); }
-static int b_pset(struct ops_request *o, char **c) { return ssoadmin_describe_permission_set_request(o, INST, PS, c); }
-static int b_provisioned_pypi(struct ops_request *o, char **c) { return ssoadmin_list_accounts_for_provisioned_permission_set_request(o, INST, PS, 1, 0, NULL, c); }
-static int b_provisioned(struct ops_request *o, char **c) { return ssoadmin_list_accounts_for_provisioned_permission_set_request(o, INST, PS, 1, 100, TOK, c); }
-static int b_assign_pypi(struct ops_request *o, char **c) { return ssoadmin_list_account_assignments_request(o, INST, "111122223333", PS, 0, NULL, c); }
-static int b_assign(struct ops_request *o, char **c) { return ssoadmin_list_account_assignments_request(o, INST, "444455556666", PS, 100, TOK, c); }
+static int
+b_instances_pypi(struct ops_request *o, char **c)
+{
+	return ssoadmin_list_instances_request(o, 0, NULL, c);
+}
+static int
+b_instances(struct ops_request *o, char **c)
+{
+	return ssoadmin_list_instances_request(o, 100, TOK, c);
+}
+static int
+b_psets_pypi(struct ops_request *o, char **c)
+{
+	return ssoadmin_list_permission_sets_request(o, INST, 0, NULL, c);
+}
+static int
+b_psets(struct ops_request *o, char **c)
+{
+	return ssoadmin_list_permission_sets_request(o, INST, 100, TOK, c);
+}
+static int
+b_pset(struct ops_request *o, char **c)
+{
+	return ssoadmin_describe_permission_set_request(o, INST, PS, c);
+}
+static int
+b_provisioned_pypi(struct ops_request *o, char **c)
+{
+	return ssoadmin_list_accounts_for_provisioned_permission_set_request(o, INST, PS, 1, 0,
+	                                                                     NULL, c);
+}
+static int
+b_provisioned(struct ops_request *o, char **c)
+{
+	return ssoadmin_list_accounts_for_provisioned_permission_set_request(o, INST, PS, 1, 100,
+	                                                                     TOK, c);
+}
+static int
+b_assign_pypi(struct ops_request *o, char **c)
+{
+	return ssoadmin_list_account_assignments_request(o, INST, "111122223333", PS, 0, NULL, c);
+}
+static int
+b_assign(struct ops_request *o, char **c)
+{
+	return ssoadmin_list_account_assignments_request(o, INST, "444455556666", PS, 100, TOK, c);
+}
 
-static int b_user(struct ops_request *o, char **c) { return identitystore_describe_user_request(o, "d-1234567890", "906740a8e1-12345678-1234-1234-1234-123456789012", c); }
-static int b_group(struct ops_request *o, char **c) { return identitystore_describe_group_request(o, "d-1234567890", "906740a8e1-12345678-1234-1234-1234-123456789013", c); }
+static int
+b_user(struct ops_request *o, char **c)
+{
+	return identitystore_describe_user_request(
+	    o, "d-1234567890", "906740a8e1-12345678-1234-1234-1234-123456789012", c);
+}
+static int
+b_group(struct ops_request *o, char **c)
+{
+	return identitystore_describe_group_request(
+	    o, "d-1234567890", "906740a8e1-12345678-1234-1234-1234-123456789013", c);
+}
 
 struct capture_case {
-	const char *file; /* "pypi" or "ours" */
+	const char *file;  /* "pypi" or "ours" */
 	const char *a, *b; /* (service, op) or (id, NULL) */
 	int mode;
 	build_fn build;
 };
 
 static const struct capture_case cases[] = {
-	{"pypi", "organizations", "describe_organization", EXACT, b_describe_org},
-	{"pypi", "organizations", "list_roots", EXACT, b_roots},
-	{"pypi", "organizations", "list_organizational_units_for_parent", EXACT, b_ous_pypi},
-	{"pypi", "organizations", "list_accounts_for_parent", EXACT, b_afp_pypi},
-	{"pypi", "organizations", "list_accounts", EXACT, b_accounts},
-	{"pypi", "organizations", "list_parents", EXACT, b_parents_pypi},
-	{"pypi", "organizations", "list_delegated_administrators", EXACT, b_delegated_pypi},
-	{"pypi", "account", "list_regions", EXACT, b_regions_pypi},
-	{"pypi", "config", "get_compliance_summary_by_config_rule", EXACT, b_summary},
-	{"pypi", "config", "describe_compliance_by_config_rule", EXACT, b_dcbcr_pypi},
-	{"pypi", "config", "describe_configuration_aggregators", EXACT, b_aggs_pypi},
-	{"pypi", "config", "describe_aggregate_compliance_by_config_rules", EXACT, b_dacbcr_pypi},
-	{"pypi", "config", "get_aggregate_config_rule_compliance_summary", EXACT, b_gacrcs_pypi},
-	{"pypi", "guardduty", "list_detectors", EXACT, b_detectors},
-	{"pypi", "guardduty", "get_detector", EXACT, b_detector},
-	{"pypi", "guardduty", "get_findings_statistics", EXACT, b_gfs_count},
-	{"pypi", "guardduty", "get_findings_statistics#groupby", EXACT, b_gfs_pypi_groupby},
-	/* The capture used the deprecated gte/eq; orgtop sends the current names. */
-	{"pypi", "guardduty", "list_findings", OLD_OPERATORS, b_findings_pypi},
-	{"pypi", "guardduty", "get_findings", EXACT, b_get_findings},
-	{"pypi", "guardduty", "list_members", EXACT, b_members_pypi},
-	{"pypi", "budgets", "describe_budgets", EXACT, b_budgets_pypi},
-	{"pypi", "ce", "get_cost_and_usage", EXACT, b_cost_pypi},
-	{"pypi", "sso-admin", "list_instances", EXACT, b_instances_pypi},
-	{"pypi", "sso-admin", "list_permission_sets", EXACT, b_psets_pypi},
-	{"pypi", "sso-admin", "describe_permission_set", EXACT, b_pset},
-	{"pypi", "sso-admin", "list_accounts_for_provisioned_permission_set", EXACT,
-	    b_provisioned_pypi},
-	{"pypi", "sso-admin", "list_account_assignments", EXACT, b_assign_pypi},
-	{"pypi", "identitystore", "describe_user", EXACT, b_user},
-	{"pypi", "identitystore", "describe_group", EXACT, b_group},
+    {"pypi", "organizations", "describe_organization", EXACT, b_describe_org},
+    {"pypi", "organizations", "list_roots", EXACT, b_roots},
+    {"pypi", "organizations", "list_organizational_units_for_parent", EXACT, b_ous_pypi},
+    {"pypi", "organizations", "list_accounts_for_parent", EXACT, b_afp_pypi},
+    {"pypi", "organizations", "list_accounts", EXACT, b_accounts},
+    {"pypi", "organizations", "list_parents", EXACT, b_parents_pypi},
+    {"pypi", "organizations", "list_delegated_administrators", EXACT, b_delegated_pypi},
+    {"pypi", "account", "list_regions", EXACT, b_regions_pypi},
+    {"pypi", "config", "get_compliance_summary_by_config_rule", EXACT, b_summary},
+    {"pypi", "config", "describe_compliance_by_config_rule", EXACT, b_dcbcr_pypi},
+    {"pypi", "config", "describe_configuration_aggregators", EXACT, b_aggs_pypi},
+    {"pypi", "config", "describe_aggregate_compliance_by_config_rules", EXACT, b_dacbcr_pypi},
+    {"pypi", "config", "get_aggregate_config_rule_compliance_summary", EXACT, b_gacrcs_pypi},
+    {"pypi", "guardduty", "list_detectors", EXACT, b_detectors},
+    {"pypi", "guardduty", "get_detector", EXACT, b_detector},
+    {"pypi", "guardduty", "get_findings_statistics", EXACT, b_gfs_count},
+    {"pypi", "guardduty", "get_findings_statistics#groupby", EXACT, b_gfs_pypi_groupby},
+    /* The capture used the deprecated gte/eq; orgtop sends the current names. */
+    {"pypi", "guardduty", "list_findings", OLD_OPERATORS, b_findings_pypi},
+    {"pypi", "guardduty", "get_findings", EXACT, b_get_findings},
+    {"pypi", "guardduty", "list_members", EXACT, b_members_pypi},
+    {"pypi", "budgets", "describe_budgets", EXACT, b_budgets_pypi},
+    {"pypi", "ce", "get_cost_and_usage", EXACT, b_cost_pypi},
+    {"pypi", "sso-admin", "list_instances", EXACT, b_instances_pypi},
+    {"pypi", "sso-admin", "list_permission_sets", EXACT, b_psets_pypi},
+    {"pypi", "sso-admin", "describe_permission_set", EXACT, b_pset},
+    {"pypi", "sso-admin", "list_accounts_for_provisioned_permission_set", EXACT,
+     b_provisioned_pypi},
+    {"pypi", "sso-admin", "list_account_assignments", EXACT, b_assign_pypi},
+    {"pypi", "identitystore", "describe_user", EXACT, b_user},
+    {"pypi", "identitystore", "describe_group", EXACT, b_group},
 
-	{"ours", "organizations.DescribeOrganization", NULL, EXACT, b_describe_org},
-	{"ours", "organizations.ListRoots", NULL, EXACT, b_roots20},
-	{"ours", "organizations.ListRoots.page2", NULL, EXACT, b_roots_p2},
-	{"ours", "organizations.ListOrganizationalUnitsForParent", NULL, EXACT, b_ous},
-	{"ours", "organizations.ListAccountsForParent", NULL, EXACT, b_afp},
-	{"ours", "organizations.ListAccounts", NULL, EXACT, b_accounts},
-	{"ours", "organizations.ListAccounts", NULL, EXACT, b_accounts_empty_tok},
-	{"ours", "organizations.ListParents", NULL, EXACT, b_parents},
-	{"ours", "organizations.ListDelegatedAdministrators", NULL, EXACT, b_delegated},
-	{"ours", "account.ListRegions", NULL, EXACT, b_regions},
-	{"ours", "account.ListRegions.self", NULL, EXACT, b_regions_self},
-	{"ours", "config.GetComplianceSummaryByConfigRule", NULL, EXACT, b_summary},
-	{"ours", "config.DescribeComplianceByConfigRule", NULL, EXACT, b_dcbcr},
-	{"ours", "config.DescribeConfigRules", NULL, EXACT, b_rules},
-	{"ours", "config.DescribeConfigurationAggregators", NULL, EXACT, b_aggs},
-	{"ours", "config.DescribeAggregateComplianceByConfigRules", NULL, EXACT, b_dacbcr},
-	{"ours", "config.GetAggregateConfigRuleComplianceSummary.ACCOUNT_ID", NULL, EXACT,
-	    b_gacrcs_acct},
-	{"ours", "config.GetAggregateConfigRuleComplianceSummary.AWS_REGION", NULL, EXACT,
-	    b_gacrcs_region},
-	{"ours", "guardduty.ListDetectors", NULL, EXACT, b_detectors},
-	{"ours", "guardduty.ListDetectors.page2", NULL, EXACT, b_detectors_p2},
-	{"ours", "guardduty.GetDetector", NULL, EXACT, b_detector},
-	{"ours", "guardduty.GetDetector.odd", NULL, EXACT, b_detector_odd},
-	{"ours", "guardduty.GetFindingsStatistics.COUNT_BY_SEVERITY", NULL, EXACT, b_gfs_count},
-	{"ours", "guardduty.GetFindingsStatistics.ACCOUNT", NULL, EXACT, b_gfs_account},
-	{"ours", "guardduty.GetFindingsStatistics.SEVERITY", NULL, EXACT, b_gfs_severity},
-	{"ours", "guardduty.ListFindings", NULL, EXACT, b_findings},
-	{"ours", "guardduty.GetFindings", NULL, EXACT, b_get_findings},
-	{"ours", "guardduty.ListMembers", NULL, EXACT, b_members},
-	{"ours", "budgets.DescribeBudgets", NULL, EXACT, b_budgets},
-	{"ours", "ce.GetCostAndUsage", NULL, EXACT, b_cost},
-	{"ours", "sso-admin.ListInstances", NULL, EXACT, b_instances},
-	{"ours", "sso-admin.ListPermissionSets", NULL, EXACT, b_psets},
-	{"ours", "sso-admin.DescribePermissionSet", NULL, EXACT, b_pset},
-	{"ours", "sso-admin.ListAccountsForProvisionedPermissionSet", NULL, EXACT, b_provisioned},
-	{"ours", "sso-admin.ListAccountAssignments", NULL, EXACT, b_assign},
-	{"ours", "identitystore.DescribeUser", NULL, EXACT, b_user},
-	{"ours", "identitystore.DescribeGroup", NULL, EXACT, b_group},
+    {"ours", "organizations.DescribeOrganization", NULL, EXACT, b_describe_org},
+    {"ours", "organizations.ListRoots", NULL, EXACT, b_roots20},
+    {"ours", "organizations.ListRoots.page2", NULL, EXACT, b_roots_p2},
+    {"ours", "organizations.ListOrganizationalUnitsForParent", NULL, EXACT, b_ous},
+    {"ours", "organizations.ListAccountsForParent", NULL, EXACT, b_afp},
+    {"ours", "organizations.ListAccounts", NULL, EXACT, b_accounts},
+    {"ours", "organizations.ListAccounts", NULL, EXACT, b_accounts_empty_tok},
+    {"ours", "organizations.ListParents", NULL, EXACT, b_parents},
+    {"ours", "organizations.ListDelegatedAdministrators", NULL, EXACT, b_delegated},
+    {"ours", "account.ListRegions", NULL, EXACT, b_regions},
+    {"ours", "account.ListRegions.self", NULL, EXACT, b_regions_self},
+    {"ours", "config.GetComplianceSummaryByConfigRule", NULL, EXACT, b_summary},
+    {"ours", "config.DescribeComplianceByConfigRule", NULL, EXACT, b_dcbcr},
+    {"ours", "config.DescribeConfigRules", NULL, EXACT, b_rules},
+    {"ours", "config.DescribeConfigurationAggregators", NULL, EXACT, b_aggs},
+    {"ours", "config.DescribeAggregateComplianceByConfigRules", NULL, EXACT, b_dacbcr},
+    {"ours", "config.GetAggregateConfigRuleComplianceSummary.ACCOUNT_ID", NULL, EXACT,
+     b_gacrcs_acct},
+    {"ours", "config.GetAggregateConfigRuleComplianceSummary.AWS_REGION", NULL, EXACT,
+     b_gacrcs_region},
+    {"ours", "guardduty.ListDetectors", NULL, EXACT, b_detectors},
+    {"ours", "guardduty.ListDetectors.page2", NULL, EXACT, b_detectors_p2},
+    {"ours", "guardduty.GetDetector", NULL, EXACT, b_detector},
+    {"ours", "guardduty.GetDetector.odd", NULL, EXACT, b_detector_odd},
+    {"ours", "guardduty.GetFindingsStatistics.COUNT_BY_SEVERITY", NULL, EXACT, b_gfs_count},
+    {"ours", "guardduty.GetFindingsStatistics.ACCOUNT", NULL, EXACT, b_gfs_account},
+    {"ours", "guardduty.GetFindingsStatistics.SEVERITY", NULL, EXACT, b_gfs_severity},
+    {"ours", "guardduty.ListFindings", NULL, EXACT, b_findings},
+    {"ours", "guardduty.GetFindings", NULL, EXACT, b_get_findings},
+    {"ours", "guardduty.ListMembers", NULL, EXACT, b_members},
+    {"ours", "budgets.DescribeBudgets", NULL, EXACT, b_budgets},
+    {"ours", "ce.GetCostAndUsage", NULL, EXACT, b_cost},
+    {"ours", "sso-admin.ListInstances", NULL, EXACT, b_instances},
+    {"ours", "sso-admin.ListPermissionSets", NULL, EXACT, b_psets},
+    {"ours", "sso-admin.DescribePermissionSet", NULL, EXACT, b_pset},
+    {"ours", "sso-admin.ListAccountsForProvisionedPermissionSet", NULL, EXACT, b_provisioned},
+    {"ours", "sso-admin.ListAccountAssignments", NULL, EXACT, b_assign},
+    {"ours", "identitystore.DescribeUser", NULL, EXACT, b_user},
+    {"ours", "identitystore.DescribeGroup", NULL, EXACT, b_group},
 };
 
 static void
@@ -487,7 +767,7 @@ test_builders_match_botocore(void **state)
 		char what[160];
 
 		snprintf(what, sizeof what, "%s %s%s%s", k->file, k->a, k->b ? " " : "",
-		    k->b ? k->b : "");
+		         k->b ? k->b : "");
 		memset(&r, 0x5a, sizeof r);
 		if (k->build(&r, &cause) != 0)
 			fail_msg("%s: builder failed: %s", what, cause ? cause : "(no cause)");
@@ -498,7 +778,8 @@ test_builders_match_botocore(void **state)
 		assert_null(r.op);
 		assert_null(r.body);
 	}
-	/* Every operation of the table except STS and the SSO portal (the creds code) has a builder. */
+	/* Every operation of the table except STS and the SSO portal (the creds code) has a
+	 * builder. */
 	for (size_t id = 0; id < OPS__COUNT; id++) {
 		const struct ops_op *op = ops_get((enum ops_id)id);
 
@@ -517,9 +798,9 @@ test_table_matches_captures(void **state)
 		enum ops_id id;
 		const char *service, *op;
 	} rows[] = {
-		{OPS_STS_GET_CALLER_IDENTITY, "sts", "get_caller_identity"},
-		{OPS_STS_ASSUME_ROLE, "sts", "assume_role"},
-		{OPS_SSO_GET_ROLE_CREDENTIALS, "sso", "get_role_credentials"},
+	    {OPS_STS_GET_CALLER_IDENTITY, "sts", "get_caller_identity"},
+	    {OPS_STS_ASSUME_ROLE, "sts", "assume_role"},
+	    {OPS_SSO_GET_ROLE_CREDENTIALS, "sso", "get_role_credentials"},
 	};
 
 	(void)state;
@@ -559,7 +840,7 @@ test_ops_table_is_read_only(void **state)
 		read = strncmp(n, "List", 4) == 0 || strncmp(n, "Describe", 8) == 0 ||
 		       strncmp(n, "Get", 3) == 0 ||
 		       (strcmp(op->service, "sts") == 0 &&
-			   (strcmp(n, "AssumeRole") == 0 || strcmp(n, "GetCallerIdentity") == 0));
+		        (strcmp(n, "AssumeRole") == 0 || strcmp(n, "GetCallerIdentity") == 0));
 		if (!read || !ops_is_read(op))
 			fail_msg("%s:%s is not a read", op->service, n);
 		assert_ptr_equal(ops_find(op->service, op->name), op);
@@ -586,11 +867,11 @@ test_ops_table_is_read_only(void **state)
 			const struct ops_op *o2 = ops_get((enum ops_id)j);
 
 			assert_false(strcmp(o2->service, op->service) == 0 &&
-				     strcmp(o2->name, op->name) == 0);
+			             strcmp(o2->name, op->name) == 0);
 		}
 	}
 	assert_null(ops_get(OPS__COUNT));
-	assert_null(ops_get((enum ops_id)-1));
+	assert_null(ops_get((enum ops_id) - 1));
 	assert_null(ops_find("organizations", "CreateAccount"));
 	assert_null(ops_find(NULL, "ListRoots"));
 }
@@ -602,14 +883,24 @@ test_ops_is_read(void **state)
 		const char *service, *name;
 		int read;
 	} rows[] = {
-		{"organizations", "ListAccounts", 1}, {"config", "DescribeConfigRules", 1},
-		{"guardduty", "GetFindings", 1}, {"sts", "AssumeRole", 1},
-		{"sts", "GetCallerIdentity", 1}, {"organizations", "CreateAccount", 0},
-		{"organizations", "DeleteOrganization", 0}, {"guardduty", "UpdateDetector", 0},
-		{"guardduty", "ArchiveFindings", 0}, {"iam", "AssumeRole", 0},
-		{"sts", "AssumeRoleWithSAML", 0}, {"x", "Listen", 0}, {"x", "Getaway", 0},
-		{"x", "Describe", 0}, {"x", "", 0}, {"sso-oidc", "CreateToken", 0},
-		{"budgets", "PutBudget", 0}, {"config", "PutConfigRule", 0},
+	    {"organizations", "ListAccounts", 1},
+	    {"config", "DescribeConfigRules", 1},
+	    {"guardduty", "GetFindings", 1},
+	    {"sts", "AssumeRole", 1},
+	    {"sts", "GetCallerIdentity", 1},
+	    {"organizations", "CreateAccount", 0},
+	    {"organizations", "DeleteOrganization", 0},
+	    {"guardduty", "UpdateDetector", 0},
+	    {"guardduty", "ArchiveFindings", 0},
+	    {"iam", "AssumeRole", 0},
+	    {"sts", "AssumeRoleWithSAML", 0},
+	    {"x", "Listen", 0},
+	    {"x", "Getaway", 0},
+	    {"x", "Describe", 0},
+	    {"x", "", 0},
+	    {"sso-oidc", "CreateToken", 0},
+	    {"budgets", "PutBudget", 0},
+	    {"config", "PutConfigRule", 0},
 	};
 
 	(void)state;
@@ -622,7 +913,7 @@ test_ops_is_read(void **state)
 	assert_int_equal(ops_is_read(NULL), 0);
 }
 
-/* A builder can produce nothing outside the table: svc_request_init() aborts. */
+/* A builder can produce nothing outside the table: svcio_request_init() aborts. */
 static void
 test_request_outside_table_aborts(void **state)
 {
@@ -639,7 +930,7 @@ test_request_outside_table_aborts(void **state)
 		signal(SIGABRT, SIG_DFL);
 		if (freopen("/dev/null", "w", stderr) == NULL)
 			_exit(3);
-		svc_request_init(&r, OPS__COUNT);
+		svcio_request_init(&r, OPS__COUNT);
 		_exit(0);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -721,7 +1012,8 @@ check_policy(int which, const char *role, const char *expect_resource)
 	s = cJSON_GetArrayItem(stmts, 0);
 	assert_string_equal(jstr(s, "Effect"), "Allow");
 	assert_string_equal(jstr(s, "Resource"), "*");
-	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(s, "Action")) {
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(s, "Action"))
+	{
 		assert_true(cJSON_IsString(a));
 		assert_true(ngot < OPS__COUNT);
 		got[ngot++] = a->valuestring;
@@ -784,7 +1076,7 @@ test_iam_policy(void **state)
 		if (strcmp(op->iam_action, "sts:AssumeRole") == 0)
 			continue;
 		assert_true(policy_has(caller, ncaller, op->iam_action) ||
-			    policy_has(member, nmember, op->iam_action));
+		            policy_has(member, nmember, op->iam_action));
 		nall++;
 	}
 	assert_true(nall > 25);
@@ -793,8 +1085,8 @@ test_iam_policy(void **state)
 static void
 test_iam_policy_bad_input(void **state)
 {
-	static const char *const bad[] = {"", "a\"b", "x y", "/lead", "trail/", "a\\b", "a\nb",
-	    "role}"};
+	static const char *const bad[] = {"",       "a\"b", "x y",  "/lead",
+	                                  "trail/", "a\\b", "a\nb", "role}"};
 	struct buf b;
 	char *cause = NULL;
 
@@ -840,18 +1132,18 @@ test_builder_arguments(void **state)
 	static const char *const ids51[51] = {"a"};
 	static const char *const bad_acct[] = {"12345678901"};
 	static const char *const names26[26] = {"x"};
-	struct guardduty_criteria k = {.account_ids = bad_acct, .naccount_ids = 1,
-	    .severity_min = -1, .severity_below = -1};
+	struct guardduty_criteria k = {
+	    .account_ids = bad_acct, .naccount_ids = 1, .severity_min = -1, .severity_below = -1};
 	struct configservice_aggregate_filter f = {.compliance = CONFIGSERVICE_NOT_APPLICABLE};
 
 	(void)state;
-#define BAD(call, op, needle)                          \
-	do {                                           \
-		int rc_;                               \
-		memset(&r, 0x5a, sizeof r);            \
-		c = NULL;                              \
-		rc_ = (call);                          \
-		expect_bad(rc_, c, op, needle, &r);    \
+#define BAD(call, op, needle)                                                                      \
+	do {                                                                                       \
+		int rc_;                                                                           \
+		memset(&r, 0x5a, sizeof r);                                                        \
+		c = NULL;                                                                          \
+		rc_ = (call);                                                                      \
+		expect_bad(rc_, c, op, needle, &r);                                                \
 	} while (0)
 	BAD(organizations_list_roots_request(&r, 21, NULL, &c), "ListRoots", "MaxResults");
 	BAD(organizations_list_accounts_request(&r, -1, NULL, &c), "ListAccounts", "MaxResults");
@@ -870,20 +1162,20 @@ test_builder_arguments(void **state)
 	    "MaxResults");
 	BAD(configservice_describe_compliance_by_config_rule_request(&r, names26, 26, 0, NULL, &c),
 	    "DescribeComplianceByConfigRule", "at most 25");
-	BAD(configservice_describe_compliance_by_config_rule_request(&r, NULL, 0,
-		CONFIGSERVICE_BIT(CONFIGSERVICE_NOT_APPLICABLE), NULL, &c),
+	BAD(configservice_describe_compliance_by_config_rule_request(
+	        &r, NULL, 0, CONFIGSERVICE_BIT(CONFIGSERVICE_NOT_APPLICABLE), NULL, &c),
 	    "DescribeComplianceByConfigRule", "ComplianceTypes");
 	BAD(configservice_describe_aggregate_compliance_by_config_rules_request(&r, "", NULL, 0,
-		NULL, &c),
+	                                                                        NULL, &c),
 	    "DescribeAggregateComplianceByConfigRules", "ConfigurationAggregatorName");
 	BAD(configservice_describe_aggregate_compliance_by_config_rules_request(&r, "agg", &f, 0,
-		NULL, &c),
+	                                                                        NULL, &c),
 	    "DescribeAggregateComplianceByConfigRules", "ComplianceType");
-	BAD(configservice_get_aggregate_config_rule_compliance_summary_request(&r, "agg",
-		CONFIGSERVICE_GROUP_AWS_REGION, "x", NULL, 0, NULL, &c),
+	BAD(configservice_get_aggregate_config_rule_compliance_summary_request(
+	        &r, "agg", CONFIGSERVICE_GROUP_AWS_REGION, "x", NULL, 0, NULL, &c),
 	    "GetAggregateConfigRuleComplianceSummary", "AccountId");
-	BAD(configservice_get_aggregate_config_rule_compliance_summary_request(&r, "agg",
-		(enum configservice_group_by)7, NULL, NULL, 0, NULL, &c),
+	BAD(configservice_get_aggregate_config_rule_compliance_summary_request(
+	        &r, "agg", (enum configservice_group_by)7, NULL, NULL, 0, NULL, &c),
 	    "GetAggregateConfigRuleComplianceSummary", "GroupByKey");
 	BAD(configservice_describe_configuration_aggregators_request(&r, NULL, 0, 101, NULL, &c),
 	    "DescribeConfigurationAggregators", "Limit");
@@ -894,10 +1186,9 @@ test_builder_arguments(void **state)
 	BAD(guardduty_get_findings_statistics_request(&r, DET, &k, &c), "GetFindingsStatistics",
 	    "accountId");
 	BAD(guardduty_get_findings_statistics_grouped_request(&r, DET, GUARDDUTY_GROUP_SEVERITY,
-		101, NULL, &c),
+	                                                      101, NULL, &c),
 	    "GetFindingsStatistics", "maxResults");
-	BAD(guardduty_list_members_request(&r, NULL, 1, 0, NULL, &c), "ListMembers",
-	    "DetectorId");
+	BAD(guardduty_list_members_request(&r, NULL, 1, 0, NULL, &c), "ListMembers", "DetectorId");
 	BAD(budgets_describe_budgets_request(&r, "0000", 0, NULL, &c), "DescribeBudgets",
 	    "AccountId");
 	BAD(ce_get_cost_and_usage_request(&r, "2024-07-01", "2024-06-01", NULL, &c),
@@ -940,7 +1231,7 @@ test_builder_escaping(void **state)
 
 	assert_int_equal(guardduty_list_findings_request(&r, nasty, NULL, 0, nasty, NULL), 0);
 	assert_string_equal(r.path,
-	    "/detector/a%22b%5Cc%0A%01%C3%A9%2F%3F%23%26%3D%2B%20%25/findings");
+	                    "/detector/a%22b%5Cc%0A%01%C3%A9%2F%3F%23%26%3D%2B%20%25/findings");
 	assert_null(r.query);
 	j = cJSON_Parse(r.body);
 	assert_string_equal(jstr(j, "nextToken"), nasty);
@@ -958,6 +1249,69 @@ test_builder_escaping(void **state)
 	/* NULL-safe, idempotent. */
 	ops_request_done(NULL);
 	ops_request_done(&r);
+}
+
+/* The params the client gets, for the rest-json shapes. */
+static void
+test_params(void **state)
+{
+	static const char *const ids[] = {"f"};
+	struct ops_request r;
+	char *p;
+
+	(void)state;
+	assert_int_equal(guardduty_list_members_request(&r, DET, 0, 50, "t", NULL), 0);
+	p = cJSON_PrintUnformatted(r.params);
+	assert_string_equal(p, "{\"DetectorId\":\"" DET "\",\"onlyAssociated\":\"false\","
+	                       "\"maxResults\":50,\"nextToken\":\"t\"}");
+	free(p);
+	assert_string_equal(r.query, "onlyAssociated=false&maxResults=50&nextToken=t");
+	assert_null(r.body);
+	ops_request_done(&r);
+
+	assert_int_equal(guardduty_get_findings_request(&r, DET, ids, 1, NULL), 0);
+	p = cJSON_PrintUnformatted(r.params);
+	assert_string_equal(p, "{\"DetectorId\":\"" DET "\",\"findingIds\":[\"f\"]}");
+	free(p);
+	assert_string_equal(r.body, "{\"findingIds\":[\"f\"]}");
+	ops_request_done(&r);
+
+	/* A rest-json POST with no body member sends "{}". */
+	assert_int_equal(awsaccount_list_regions_request(&r, NULL, 0, 0, NULL, NULL), 0);
+	assert_string_equal(r.body, "{}");
+	assert_string_equal(r.path, "/listRegions");
+	assert_int_equal(cJSON_GetArraySize(r.params), 0);
+	ops_request_done(&r);
+
+	/* json 1.1 without members: "{}" too. */
+	assert_int_equal(organizations_list_roots_request(&r, 0, "", NULL), 0);
+	assert_string_equal(r.body, "{}");
+	assert_int_equal(r.body_len, 2);
+	ops_request_done(&r);
+}
+
+/* svcio_request_finish() refuses a rest-json request whose label is missing. */
+static void
+test_finish_refuses_missing_label(void **state)
+{
+	struct ops_request r, out;
+	struct svcio_body b;
+	char *cause = NULL;
+
+	(void)state;
+	memset(&out, 0x5a, sizeof out);
+	svcio_request_init(&r, OPS_GUARDDUTY_GET_DETECTOR);
+	svcio_body_init(&b);
+	assert_int_equal(svcio_request_finish(&r, &b, &out, &cause), -1);
+	assert_non_null(strstr(cause, "GetDetector: could not build the request"));
+	free(cause);
+	for (size_t i = 0; i < sizeof out; i++)
+		assert_int_equal(((unsigned char *)&out)[i], 0x5a);
+
+	svcio_request_init(&r, OPS_GUARDDUTY_GET_DETECTOR);
+	svcio_body_init(&b);
+	svcio_body_num(&b, b.root, "DetectorId", 7);
+	assert_int_equal(svcio_request_finish(&r, &b, &out, NULL), -1);
 }
 
 static void
@@ -1003,11 +1357,12 @@ test_criteria_shapes(void **state)
 	assert_string_equal(r.body, "{\"findingStatisticTypes\":[\"COUNT_BY_SEVERITY\"]}");
 	ops_request_done(&r);
 	/* The low band: only an upper bound. */
-	assert_int_equal(guardduty_band_bounds(GUARDDUTY_LOW, &low.severity_min, &low.severity_below),
-	    0);
+	assert_int_equal(
+	    guardduty_band_bounds(GUARDDUTY_LOW, &low.severity_min, &low.severity_below), 0);
 	assert_int_equal(guardduty_list_findings_request(&r, DET, &low, 0, NULL, NULL), 0);
 	j = cJSON_Parse(r.body);
-	assert_string_equal(r.body,
+	assert_string_equal(
+	    r.body,
 	    "{\"findingCriteria\":{\"criterion\":{\"service.archived\":{\"equals\":[\"false\"]},"
 	    "\"severity\":{\"lessThan\":4}}},"
 	    "\"sortCriteria\":{\"attributeName\":\"severity\",\"orderBy\":\"DESC\"}}");
@@ -1043,18 +1398,20 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ops_table_is_read_only),
-		cmocka_unit_test(test_ops_is_read),
-		cmocka_unit_test(test_request_outside_table_aborts),
-		cmocka_unit_test(test_builders_match_botocore),
-		cmocka_unit_test(test_table_matches_captures),
-		cmocka_unit_test(test_iam_policy),
-		cmocka_unit_test(test_iam_policy_bad_input),
-		cmocka_unit_test(test_builder_arguments),
-		cmocka_unit_test(test_builder_escaping),
-		cmocka_unit_test(test_guardduty_bands),
-		cmocka_unit_test(test_criteria_shapes),
-		cmocka_unit_test(test_month_to_date),
+	    cmocka_unit_test(test_ops_table_is_read_only),
+	    cmocka_unit_test(test_ops_is_read),
+	    cmocka_unit_test(test_request_outside_table_aborts),
+	    cmocka_unit_test(test_builders_match_botocore),
+	    cmocka_unit_test(test_table_matches_captures),
+	    cmocka_unit_test(test_iam_policy),
+	    cmocka_unit_test(test_iam_policy_bad_input),
+	    cmocka_unit_test(test_builder_arguments),
+	    cmocka_unit_test(test_builder_escaping),
+	    cmocka_unit_test(test_params),
+	    cmocka_unit_test(test_finish_refuses_missing_label),
+	    cmocka_unit_test(test_guardduty_bands),
+	    cmocka_unit_test(test_criteria_shapes),
+	    cmocka_unit_test(test_month_to_date),
 	};
 
 	return cmocka_run_group_tests_name("services", tests, setup, teardown);
