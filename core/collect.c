@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/aws/endpoint.h"
+#include "core/aws/ratelimit.h"
 #include "core/collect_int.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -31,8 +32,16 @@
 /* Tasks kept for reuse instead of freed. */
 #define FREE_TASKS_MAX 256
 /* Identity Center allows ~20 requests/s, Cost Explorer costs money: their lanes stay small. */
-#define SSO_LANE_CAP 4
+#define SSO_LANE_CAP 8
 #define COST_LANE_CAP 1
+/*
+ * Identity Center's buckets start at the ~20 requests/s AWS is said to
+ * allow, but may grow with demand up to this (the limiter is adaptive: a
+ * throttling answer cuts the rate, CUBIC recovers it). With a hard 20/s,
+ * the per-(account, permission set) ListAccountAssignments of 1,000 accounts
+ * alone would take three minutes.
+ */
+#define SSO_MAX_RATE 200
 
 static const unsigned default_interval[SRC__COUNT] = {
 	[SRC_ORG] = 3600,
@@ -622,7 +631,11 @@ collect__acct_schedule(struct collect *c, int32_t i, unsigned want, int urgent)
 	a->urgent = 0;
 }
 
-/* One region's items of account i as its phase implies. */
+/*
+ * One region's items of account i as its phase implies. Spend is not one of
+ * them: it comes from the payer's Cost Explorer, whatever the account's
+ * status or role (awsim's truth agrees).
+ */
 static void
 phase_region(struct collect *c, int32_t i, unsigned r, double now)
 {
@@ -637,7 +650,6 @@ phase_region(struct collect *c, int32_t i, unsigned r, double now)
 		snprintf(reason, sizeof reason, "account %s", a->status);
 		model_set_state(c->m, (size_t)a->model, mr, MI_CONFIG, MS_DISABLED, reason, now);
 		model_set_state(c->m, (size_t)a->model, mr, MI_GUARDDUTY, MS_DISABLED, reason, now);
-		model_set_state(c->m, (size_t)a->model, mr, MI_SPEND, MS_DISABLED, reason, now);
 		break;
 	case AP_DENIED:
 	case AP_ERROR: {
@@ -645,8 +657,6 @@ phase_region(struct collect *c, int32_t i, unsigned r, double now)
 
 		model_set_state(c->m, (size_t)a->model, mr, MI_CONFIG, st, a->reason, now);
 		model_set_state(c->m, (size_t)a->model, mr, MI_GUARDDUTY, st, a->reason, now);
-		if (a->phase == AP_DENIED)
-			model_set_state(c->m, (size_t)a->model, mr, MI_SPEND, st, a->reason, now);
 		break;
 	}
 	case AP_READY:
@@ -1137,6 +1147,8 @@ idle_cb(struct timerq_entry *ent)
 		return;
 	c->last_complete = util_now();
 	timerq_remove(c->tq, &c->watchdog);
+	log_msg(LOG_INFO, "collect: refresh %u complete: %u tasks, %u errors", c->round, c->total,
+	    c->errors);
 	if (c->done_cb != NULL)
 		c->done_cb(c->done_arg);
 }
@@ -1332,6 +1344,17 @@ collect_new(uv_loop_t *loop, struct model *m, struct aws_client *client,
 	collect__queue_init(&c->q);
 	collect__queue_set_cap(&c->q, LANE_SSO, SSO_LANE_CAP);
 	collect__queue_set_cap(&c->q, LANE_COST, COST_LANE_CAP);
+	{
+		struct ratelimit *rl = aws_client_ratelimit(client);
+		double start, max;
+
+		ratelimit_get_service(rl, AWS_SVC_SSO_ADMIN, &start, &max);
+		if (max < SSO_MAX_RATE)
+			ratelimit_set_service(rl, AWS_SVC_SSO_ADMIN, start, SSO_MAX_RATE);
+		ratelimit_get_service(rl, AWS_SVC_IDENTITYSTORE, &start, &max);
+		if (max < SSO_MAX_RATE)
+			ratelimit_set_service(rl, AWS_SVC_IDENTITYSTORE, start, SSO_MAX_RATE);
+	}
 	timerq_entry_init(&c->tick, tick_cb, c);
 	timerq_entry_init(&c->watchdog, watchdog_cb, c);
 	timerq_entry_init(&c->idle, idle_cb, c);

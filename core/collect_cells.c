@@ -87,6 +87,53 @@ bad_answer(struct task *t, char *cause)
 
 /* ---------------------------------------------------------------- Config */
 
+/*
+ * Config answers 0 compliant and 0 noncompliant both where it has no rules
+ * (no recorder) and where every rule is NOT_APPLICABLE or
+ * INSUFFICIENT_DATA: DescribeConfigRules tells them apart (t->index counts
+ * the rules seen).
+ */
+static int
+rules_exist_page(const struct aws_result *res, void *arg)
+{
+	struct task *t = arg;
+	struct configservice_describe_config_rules_result r;
+	char *cause = NULL;
+
+	if (t->c == NULL)
+		return 1;
+	if (configservice_describe_config_rules_decode(res->json, &r, &cause) != 0) {
+		free(cause);
+		t->index = 1; /* unreadable: assume rules, show the zeros */
+		return 1;
+	}
+	t->index += (int32_t)r.nrules;
+	configservice_describe_config_rules_result_done(&r);
+	return t->index > 0;
+}
+
+static void
+rules_exist_cb(const struct aws_result *res, void *arg)
+{
+	struct task *t = arg;
+	int ma, mr;
+
+	if (collect__task_answer(t, res))
+		return;
+	if (res->err != AWS_OK) {
+		leaf_failed(t, res);
+		return;
+	}
+	if (cell_of(t, &ma, &mr)) {
+		if (t->index == 0)
+			model_set_state(t->c->m, (size_t)ma, mr, MI_CONFIG, MS_DISABLED,
+			    "no Config rules", util_now());
+		else
+			model_set_config(t->c->m, (size_t)ma, (size_t)mr, 0, 0, 0, util_now());
+	}
+	collect__task_finish(t);
+}
+
 static void
 config_cb(const struct aws_result *res, void *arg)
 {
@@ -105,19 +152,26 @@ config_cb(const struct aws_result *res, void *arg)
 		bad_answer(t, cause);
 		return;
 	}
-	if (cell_of(t, &ma, &mr)) {
+	if (r.present && (r.summary.compliant.count > 0 || r.summary.noncompliant.count > 0)) {
 		const struct configservice_summary *s = &r.summary;
 
-		if (!r.present || (!s->compliant.present && !s->noncompliant.present))
-			model_set_state(t->c->m, (size_t)ma, mr, MI_CONFIG, MS_DISABLED,
-			    "no Config rules", util_now());
-		else
+		if (cell_of(t, &ma, &mr))
 			model_set_config(t->c->m, (size_t)ma, (size_t)mr, s->compliant.count,
 			    s->noncompliant.count, s->compliant.capped || s->noncompliant.capped,
 			    util_now());
+		configservice_get_compliance_summary_by_config_rule_result_done(&r);
+		collect__task_finish(t);
+		return;
 	}
 	configservice_get_compliance_summary_by_config_rule_result_done(&r);
-	collect__task_finish(t);
+	{
+		struct collect_account *a = &t->c->accts[t->account];
+
+		t->index = 0;
+		t->step = 1;
+		collect__paginate(t, OPS_CONFIG_DESCRIBE_CONFIG_RULES, collect__acct_creds(t->c, a),
+		    a->id, NULL, rules_exist_page, rules_exist_cb);
+	}
 }
 
 static void
@@ -216,16 +270,23 @@ detectors_list(struct task *t, aws_call_cb done)
 	cJSON_Delete(p);
 }
 
-/* findingCriteria: service.archived = false. */
+/*
+ * findingCriteria: the account's own findings (a delegated administrator's
+ * detector sees every member's too), not archived.
+ */
 static cJSON *
-not_archived(void)
+own_findings(const char *account)
 {
 	cJSON *fc = cJSON_CreateObject();
 	cJSON *crit = cJSON_AddObjectToObject(fc, "criterion");
 	cJSON *arch = cJSON_AddObjectToObject(crit, "service.archived");
 	cJSON *eq = cJSON_AddArrayToObject(arch, "equals");
+	cJSON *acc;
 
 	cJSON_AddItemToArray(eq, cJSON_CreateString("false"));
+	acc = cJSON_AddObjectToObject(crit, "accountId");
+	eq = cJSON_AddArrayToObject(acc, "equals");
+	cJSON_AddItemToArray(eq, cJSON_CreateString(account));
 	return fc;
 }
 
@@ -284,7 +345,7 @@ gd_stats(struct task *t)
 	cJSON_AddStringToObject(p, "DetectorId", t->arg);
 	types = cJSON_AddArrayToObject(p, "findingStatisticTypes");
 	cJSON_AddItemToArray(types, cJSON_CreateString("COUNT_BY_SEVERITY"));
-	cJSON_AddItemToObject(p, "findingCriteria", not_archived());
+	cJSON_AddItemToObject(p, "findingCriteria", own_findings(a->id));
 	t->step = 1;
 	collect__call(t, OPS_GUARDDUTY_GET_FINDINGS_STATISTICS, collect__acct_creds(c, a), a->id, p,
 	    gd_stats_cb);
@@ -775,7 +836,7 @@ findings_list(struct task *t)
 	cJSON *p = cJSON_CreateObject(), *sort;
 
 	cJSON_AddStringToObject(p, "DetectorId", t->arg);
-	cJSON_AddItemToObject(p, "findingCriteria", not_archived());
+	cJSON_AddItemToObject(p, "findingCriteria", own_findings(a->id));
 	sort = cJSON_AddObjectToObject(p, "sortCriteria");
 	cJSON_AddStringToObject(sort, "attributeName", "severity");
 	cJSON_AddStringToObject(sort, "orderBy", "DESC");

@@ -247,14 +247,14 @@ collect__cost_apply(struct collect *c)
 	if (j == NULL || j->have_result != 1 || c->walking)
 		return;
 	j->have_result = 0;
+	log_msg(LOG_DEBUG, "collect: Cost Explorer: %zu account x region sums", j->ncells);
 	if (j->fail_st == MS_OK && j->unit[0] != '\0')
 		model_set_currency(c->m, j->unit);
 	for (size_t i = 0; i < c->naccts; i++) {
 		const struct collect_account *a = &c->accts[i];
 
-		/* Accounts not ACTIVE, or whose role is denied, keep what their phase set. */
-		if (a->model < 0 || a->phase == AP_INACTIVE || a->phase == AP_GONE ||
-		    a->phase == AP_DENIED)
+		/* Every account the payer sees, whatever its status or role. */
+		if (a->model < 0 || a->phase == AP_GONE)
 			continue;
 		for (unsigned r = 1; r < c->nregions; r++) {
 			int mr = c->regions[r].model;

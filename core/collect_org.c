@@ -158,6 +158,8 @@ static void
 walk_end(struct collect *c)
 {
 	c->walking = 0;
+	log_msg(LOG_DEBUG, "collect: walk %u done%s: %zu accounts", c->walk,
+	    c->walk_failed ? " (incomplete)" : "", c->naccts);
 	if (!c->walk_failed && !c->standalone) {
 		model_prune(c->m);
 		collect__acct_remap(c);

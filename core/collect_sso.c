@@ -693,6 +693,8 @@ collect__sso_apply(struct collect *c)
 	if (j == NULL || j->have_result != 1 || c->walking)
 		return;
 	j->have_result = 0;
+	log_msg(LOG_DEBUG, "collect: Identity Center: %zu assignments, %zu permission sets",
+	    j->nas, j->nps);
 	if (j->fail_st == MS_OK && j->nas > 1)
 		qsort(j->as, j->nas, sizeof *j->as, assign_cmp);
 	for (size_t i = 0; i < c->naccts; i++) {
