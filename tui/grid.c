@@ -883,11 +883,27 @@ enter(struct ui *ui)
 	account_open(ui, (size_t)r->index, grid_selected_region(ui));
 }
 
+/* A page move: the view and the selection move together, like less and htop. */
+static void
+page(struct ui *ui, long delta)
+{
+	struct grid *g = ui->grid;
+	size_t n = rows_count(g->rows), vis = g->body_h > 1 ? (size_t)(g->body_h - 1) : 1;
+	long top = (long)g->top + delta;
+
+	if (n > vis && top > (long)(n - vis))
+		top = (long)(n - vis);
+	if (top < 0 || n <= vis)
+		top = 0;
+	g->top = (size_t)top;
+	move_sel(ui, delta);
+}
+
 static int
 grid_key(struct ui *ui, enum action act, int key)
 {
 	struct grid *g = ui->grid;
-	long page = g->body_h > 2 ? g->body_h - 2 : 1;
+	long rows_page = g->body_h > 2 ? g->body_h - 2 : 1;
 	const struct row *r = rows_get(g->rows, g->sel);
 
 	(void)key;
@@ -899,16 +915,16 @@ grid_key(struct ui *ui, enum action act, int key)
 		move_sel(ui, 1);
 		break;
 	case ACT_PAGE_UP:
-		move_sel(ui, -page);
+		page(ui, -rows_page);
 		break;
 	case ACT_PAGE_DOWN:
-		move_sel(ui, page);
+		page(ui, rows_page);
 		break;
 	case ACT_HALF_UP:
-		move_sel(ui, -page / 2);
+		page(ui, -rows_page / 2);
 		break;
 	case ACT_HALF_DOWN:
-		move_sel(ui, page / 2);
+		page(ui, rows_page / 2);
 		break;
 	case ACT_TOP:
 		select_row(ui, 0);

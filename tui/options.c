@@ -55,6 +55,8 @@ static const struct opt_def defs[OPT__COUNT] = {
 	{ OPT_CALL, 0, "call", "SERVICE OP [JSON]", "Output",
 	    "sign and send one request, print the decoded answer (debugging)" },
 	{ OPT_LIST_THEMES, 0, "list-themes", NULL, "Output", "list the themes found, and exit" },
+	{ OPT_OPEN, 0, "open", "FILE", "Output",
+	    "show a saved orgtop/1 JSON (--once --format json, :export) without calling AWS" },
 	{ OPT_HELP, 'h', "help", NULL, "Other", "this help" },
 	{ OPT_VERSION, 'V', "version", NULL, "Other", "print the version" },
 };
@@ -170,6 +172,9 @@ apply(struct options *o, const struct opt_def *d, const char *v, char **cause)
 	case OPT_LIST_THEMES:
 		o->list_themes = 1;
 		break;
+	case OPT_OPEN:
+		o->open = v;
+		break;
 	case OPT_HELP:
 		o->help = 1;
 		break;
@@ -230,8 +235,9 @@ check(struct options *o, char **cause)
 		*cause = xstrdup("--no-cache and --cache-dir exclude each other");
 		return -1;
 	}
-	if (o->once + o->iam_policy + (o->call_service != NULL) + o->list_themes > 1) {
-		*cause = xstrdup("choose one of --once, --iam-policy, --call, --list-themes");
+	if (o->once + o->iam_policy + (o->call_service != NULL) + o->list_themes +
+	    (o->open != NULL) > 1) {
+		*cause = xstrdup("choose one of --once, --iam-policy, --call, --list-themes, --open");
 		return -1;
 	}
 	return 0;

@@ -38,6 +38,7 @@ enum opt_id {
 	OPT_IAM_POLICY,
 	OPT_CALL,
 	OPT_LIST_THEMES,
+	OPT_OPEN,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT__COUNT
@@ -66,6 +67,7 @@ struct options {
 	int iam_policy;          /* --iam-policy: print the policy and exit */
 	const char *call_service, *call_operation, *call_input; /* --call S OP ['{json}'] */
 	int list_themes;
+	const char *open;        /* --open FILE: show a saved orgtop/1 document */
 	int help, version;
 };
 

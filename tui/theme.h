@@ -158,6 +158,8 @@ int theme_pad_same(enum role r, int selected);
 
 /* Maps a colour down (exposed for tests): to the 256 palette, or to 0-15. */
 int theme_color_to256(int32_t c);
+/* 0xRRGGBB of a colour (the xterm palette for 0-255). */
+uint32_t theme_color_rgb(int32_t c);
 int theme_color_to16(int32_t c);
 
 #endif
