@@ -22,19 +22,22 @@ static const struct opt_def defs[OPT__COUNT] = {
 	{ OPT_PROFILE, 'p', "profile", "PROFILE", "AWS",
 	    "AWS profile (default: $AWS_PROFILE, then 'default')" },
 	{ OPT_REGIONS, 'r', "regions", "REGIONS", "AWS",
-	    "regions, a comma list with globs: eu-*,us-east-1 (default: the enabled ones)" },
+	    "comma list with globs, eu-*,us-east-1 (default: enabled regions)" },
 	{ OPT_ROLE_NAME, 0, "role-name", "NAME", "AWS",
-	    "role assumed in member accounts (default: OrganizationAccountAccessRole)" },
-	{ OPT_EXTERNAL_ID, 0, "external-id", "ID", "AWS",
-	    "external id for that role" },
+	    "role to assume in members (OrganizationAccountAccessRole)" },
+	{ OPT_EXTERNAL_ID, 0, "external-id", "ID", "AWS", "external id for that role" },
+	{ OPT_SSO_REGION, 0, "sso-region", "REGION", "AWS",
+	    "IAM Identity Center's home region (default: found by asking)" },
 	{ OPT_MODE, 0, "mode", "auto|accounts|org", "AWS",
-	    "accounts: ask every account; org: the aggregators; auto: org, falling back" },
+	    "accounts: ask each account; org: aggregators; auto: org first" },
 	{ OPT_REFRESH, 0, "refresh", "SECONDS", "AWS",
-	    "refresh interval for findings and compliance (default 300)" },
+	    "refresh interval, all sources but cost (default 300)" },
 	{ OPT_CONCURRENCY, 0, "concurrency", "N", "AWS",
 	    "requests in flight at most (default 64)" },
+	{ OPT_REGION_DEADLINE, 0, "region-deadline", "SECONDS", "AWS",
+	    "a region silent this long becomes an error (default 30)" },
 	{ OPT_THEME, 0, "theme", "NAME", "Display",
-	    "default, light, high-contrast, colorblind, solarized-dark, mono, or a file" },
+	    "a theme name (see --list-themes) or a file" },
 	{ OPT_ASCII, 0, "ascii", NULL, "Display", "ASCII glyphs only (the default when the locale "
 	    "is not UTF-8)" },
 	{ OPT_NO_COLOR, 0, "no-color", NULL, "Display", "no colours (as does $NO_COLOR)" },
@@ -45,12 +48,15 @@ static const struct opt_def defs[OPT__COUNT] = {
 	{ OPT_CONFIG, 0, "config", "FILE", "State",
 	    "configuration file (default: $XDG_CONFIG_HOME/orgtop/config)" },
 	{ OPT_LOG, 0, "log", "FILE", "State", "write a log (never secrets) to FILE" },
-	{ OPT_VERBOSE, 'v', "verbose", NULL, "State", "more detail in the log (repeatable)" },
+	{ OPT_LOG_LEVEL, 0, "log-level", "LEVEL", "State",
+	    "error, warn, info (the default), debug or trace" },
+	{ OPT_VERBOSE, 'v', "verbose", NULL, "State",
+	    "more detail in the log: -v debug, -vv trace" },
 	{ OPT_ONCE, 0, "once", NULL, "Output",
 	    "collect one full refresh, print it and exit (0 all ok, 1 partial)" },
 	{ OPT_FORMAT, 0, "format", "table|json|csv", "Output", "output format for --once "
 	    "(default table)" },
-	{ OPT_IAM_POLICY, 0, "iam-policy", NULL, "Output",
+	{ OPT_IAM_POLICY, 0, "iam-policy", "[caller|member]", "Output",
 	    "print the minimal read-only IAM policy orgtop needs, and exit" },
 	{ OPT_CALL, 0, "call", "SERVICE OP [JSON]", "Output",
 	    "sign and send one request, print the decoded answer (debugging)" },
@@ -73,21 +79,18 @@ options_name(enum opt_id id)
 	return buf[id];
 }
 
+/* 1 for options whose argument is optional ("[...]"): taken only when it is one of the choices. */
 static int
-parse_uint(const char *v, long long min, long long max, unsigned *out)
+arg_optional(const struct opt_def *d)
 {
-	long long n;
-
-	if (util_parse_ll(v, min, max, &n) != 0)
-		return -1;
-	*out = (unsigned)n;
-	return 0;
+	return d->arg != NULL && d->arg[0] == '[';
 }
 
 /* Applies one option with its argument (NULL for flags). 0 / -1 with *cause. */
 static int
 apply(struct options *o, const struct opt_def *d, const char *v, char **cause)
 {
+	o->value[d->id] = v;
 	switch (d->id) {
 	case OPT_PROFILE:
 		o->profile = v;
@@ -101,6 +104,9 @@ apply(struct options *o, const struct opt_def *d, const char *v, char **cause)
 	case OPT_EXTERNAL_ID:
 		o->external_id = v;
 		break;
+	case OPT_SSO_REGION:
+		o->sso_region = v;
+		break;
 	case OPT_MODE:
 		if (strcmp(v, "auto") == 0)
 			o->mode = COLLECT_AUTO;
@@ -112,16 +118,10 @@ apply(struct options *o, const struct opt_def *d, const char *v, char **cause)
 			goto bad_choice;
 		break;
 	case OPT_REFRESH:
-		if (parse_uint(v, 1, 86400, &o->refresh) != 0) {
-			*cause = xasprintf("--refresh: '%.40s' is not a number of seconds (1-86400)", v);
-			return -1;
-		}
-		break;
 	case OPT_CONCURRENCY:
-		if (parse_uint(v, 1, 1024, &o->concurrency) != 0) {
-			*cause = xasprintf("--concurrency: '%.40s' is not a number from 1 to 1024", v);
-			return -1;
-		}
+	case OPT_REGION_DEADLINE:
+	case OPT_LOG_LEVEL:
+		/* Checked by the config file's rules (config_set), which say the same. */
 		break;
 	case OPT_THEME:
 		o->theme = v;
@@ -165,6 +165,14 @@ apply(struct options *o, const struct opt_def *d, const char *v, char **cause)
 		break;
 	case OPT_IAM_POLICY:
 		o->iam_policy = 1;
+		if (v == NULL)
+			o->policy = POLICY_BOTH;
+		else if (strcmp(v, "caller") == 0)
+			o->policy = POLICY_CALLER;
+		else if (strcmp(v, "member") == 0)
+			o->policy = POLICY_MEMBER;
+		else
+			goto bad_choice;
 		break;
 	case OPT_CALL:
 		o->call_service = v;
@@ -188,6 +196,10 @@ apply(struct options *o, const struct opt_def *d, const char *v, char **cause)
 	return 0;
 bad_choice:
 	*cause = xasprintf("--%s: '%.40s' is not one of %s", d->name, v, d->arg);
+	for (char *c = *cause; *c != '\0'; c++) {
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	}
 	return -1;
 }
 
@@ -243,6 +255,78 @@ check(struct options *o, char **cause)
 	return 0;
 }
 
+/* A long option: "--name", "--name=value", "--name value". */
+static int
+parse_long(struct options *o, int argc, char **argv, int *i, char **cause)
+{
+	const char *a = argv[*i], *eq = strchr(a + 2, '='), *v = NULL;
+	size_t len = eq != NULL ? (size_t)(eq - a - 2) : strlen(a + 2);
+	const struct opt_def *d = find_long(a + 2, len);
+
+	if (d == NULL) {
+		*cause = xasprintf("unknown option '--%.*s' (see orgtop --help)",
+		    (int)(len > 40 ? 40 : len), a + 2);
+		for (char *c = *cause; *c != '\0'; c++) {
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+		}
+		return -1;
+	}
+	if (d->arg == NULL && eq != NULL) {
+		*cause = xasprintf("--%s takes no value", d->name);
+		return -1;
+	}
+	if (eq != NULL) {
+		v = eq + 1;
+	} else if (arg_optional(d)) {
+		/* Taken only when the next word is not an option. */
+		if (*i + 1 < argc && argv[*i + 1][0] != '-')
+			v = argv[++*i];
+	} else if (d->arg != NULL) {
+		if (*i + 1 >= argc) {
+			*cause = xasprintf("--%s needs a value: %s", d->name, d->arg);
+			return -1;
+		}
+		v = argv[++*i];
+	}
+	if (apply(o, d, v, cause) != 0)
+		return -1;
+	if (d->id == OPT_CALL && take_call_args(o, argc, argv, i, cause) != 0)
+		return -1;
+	return 0;
+}
+
+/* Short options, bundled ("-vv", "-pprod", "-p prod"). */
+static int
+parse_short(struct options *o, int argc, char **argv, int *i, char **cause)
+{
+	for (const char *c = argv[*i] + 1; *c != '\0'; c++) {
+		const struct opt_def *d = find_short(*c);
+		const char *v;
+
+		if (d == NULL) {
+			*cause = xasprintf("unknown option '-%c' (see orgtop --help)",
+			    (*c > 0x20 && *c < 0x7f) ? *c : '?');
+			return -1;
+		}
+		if (d->arg == NULL) {
+			if (apply(o, d, NULL, cause) != 0)
+				return -1;
+			continue;
+		}
+		if (c[1] != '\0') {
+			v = c + 1;
+		} else if (*i + 1 < argc) {
+			v = argv[++*i];
+		} else {
+			*cause = xasprintf("-%c needs a value: %s", *c, d->arg);
+			return -1;
+		}
+		return apply(o, d, v, cause);
+	}
+	return 0;
+}
+
 int
 options_parse(int argc, char **argv, struct options *o, char **cause)
 {
@@ -251,101 +335,33 @@ options_parse(int argc, char **argv, struct options *o, char **cause)
 	o->format = FORMAT_TABLE;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		const struct opt_def *d;
-		const char *v = NULL;
 
 		if (strcmp(a, "--") == 0) {
-			if (i + 1 < argc)
+			if (i + 1 < argc) {
+				a = argv[i + 1];
 				goto positional;
+			}
 			break;
 		}
 		if (a[0] == '-' && a[1] == '-') {
-			const char *eq = strchr(a + 2, '=');
-			size_t len = eq != NULL ? (size_t)(eq - a - 2) : strlen(a + 2);
-
-			d = find_long(a + 2, len);
-			if (d == NULL) {
-				*cause = xasprintf("unknown option '%.*s' (see orgtop --help)",
-				    (int)(len + 2 > 60 ? 60 : len + 2), a);
-				return -1;
-			}
-			if (d->arg == NULL && eq != NULL) {
-				*cause = xasprintf("--%s takes no value", d->name);
-				return -1;
-			}
-			if (d->arg != NULL) {
-				if (eq != NULL) {
-					v = eq + 1;
-				} else if (i + 1 < argc) {
-					v = argv[++i];
-				} else {
-					*cause = xasprintf("--%s needs a value: %s", d->name, d->arg);
-					return -1;
-				}
-			}
-			if (apply(o, d, v, cause) != 0)
-				return -1;
-			if (d->id == OPT_CALL && take_call_args(o, argc, argv, &i, cause) != 0)
+			if (parse_long(o, argc, argv, &i, cause) != 0)
 				return -1;
 			continue;
 		}
 		if (a[0] == '-' && a[1] != '\0') {
-			for (const char *c = a + 1; *c != '\0'; c++) {
-				d = find_short(*c);
-				if (d == NULL) {
-					*cause = xasprintf("unknown option '-%c' (see orgtop --help)",
-					    (*c > 0x20 && *c < 0x7f) ? *c : '?');
-					return -1;
-				}
-				if (d->arg != NULL) {
-					if (c[1] != '\0') {
-						v = c + 1;
-					} else if (i + 1 < argc) {
-						v = argv[++i];
-					} else {
-						*cause = xasprintf("-%c needs a value: %s", *c, d->arg);
-						return -1;
-					}
-					if (apply(o, d, v, cause) != 0)
-						return -1;
-					break;
-				}
-				if (apply(o, d, NULL, cause) != 0)
-					return -1;
-			}
+			if (parse_short(o, argc, argv, &i, cause) != 0)
+				return -1;
 			continue;
 		}
 positional:
-		*cause = xasprintf("unexpected argument '%.40s' (see orgtop --help)",
-		    strcmp(a, "--") == 0 ? argv[i + 1] : a);
+		*cause = xasprintf("unexpected argument '%.40s' (see orgtop --help)", a);
+		for (char *c = *cause; *c != '\0'; c++) {
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+		}
 		return -1;
 	}
 	return check(o, cause);
-}
-
-/* The help text after the 32-column left part, wrapped at 79 columns. */
-static void
-wrap_help(struct buf *out, const char *help)
-{
-	const int width = 79 - 32;
-	const char *p = help;
-
-	while (*p != '\0') {
-		size_t n = strlen(p), cut = n;
-
-		if (n > (size_t)width) {
-			cut = (size_t)width;
-			while (cut > 0 && p[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = (size_t)width;
-		}
-		buf_printf(out, "%s%.*s\n", p == help ? "  " : "                                  ",
-		    (int)cut, p);
-		p += cut;
-		while (*p == ' ')
-			p++;
-	}
 }
 
 void
@@ -375,12 +391,14 @@ options_usage(struct buf *out)
 		if (n < 0 || (size_t)n >= sizeof(left))
 			left[sizeof(left) - 1] = '\0';
 		if (strlen(left) > 28)
-			buf_printf(out, "  %s\n  %-28s", left, "");
+			buf_printf(out, "  %s\n  %-28s  %s\n", left, "", d->help);
 		else
-			buf_printf(out, "  %-28s", left);
-		wrap_help(out, d->help);
+			buf_printf(out, "  %-28s  %s\n", left, d->help);
 	}
-	buf_adds(out, "\nIn the dashboard, press ? for the keys.\n"
+	buf_adds(out, "\nExit status: 0 all collected, 1 some cells not ok, 2 usage or config error,\n"
+	    "3 no usable credentials.\n"
+	    "In the dashboard, press ? for the keys.\n"
 	    "Environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, AWS_CONFIG_FILE,\n"
-	    "AWS_SHARED_CREDENTIALS_FILE, NO_COLOR, XDG_CONFIG_HOME, XDG_CACHE_HOME.\n");
+	    "AWS_SHARED_CREDENTIALS_FILE, AWS_MAX_ATTEMPTS, AWS_CA_BUNDLE, NO_COLOR,\n"
+	    "XDG_CONFIG_HOME, XDG_CACHE_HOME.\n");
 }

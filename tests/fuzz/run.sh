@@ -1,19 +1,26 @@
 #!/bin/sh
-# tests/fuzz/run.sh [--tap] BUILD SECONDS TARGET...: runs built libFuzzer targets.
+# tests/fuzz/run.sh [--tap] [--fresh] BUILD SECONDS TARGET...: runs built libFuzzer targets.
 #
-# Seeds each target's corpus ($BUILD/corpus/TARGET) from the paths its source
-# names in a "// seeds:" line, runs it for SECONDS, and prints one line per
+# Seeds each target's corpus ($BUILD/corpus/TARGET, which grows from run to
+# run; with --fresh an empty $BUILD/smoke/TARGET, so a short run takes the
+# same time whatever came before) from the paths its source names in a
+# "// seeds:" line, runs it for SECONDS, and prints one line per
 # target (TAP lines with --tap) and, without --tap, a summary. Exit status 1
 # if any target crashed, leaked, timed out or could not run.
 set -u
 
 tap=0
-if [ "${1:-}" = "--tap" ]; then
-	tap=1
+fresh=0
+while :; do
+	case "${1:-}" in
+	--tap) tap=1 ;;
+	--fresh) fresh=1 ;;
+	*) break ;;
+	esac
 	shift
-fi
+done
 if [ $# -lt 2 ]; then
-	echo "usage: $0 [--tap] BUILD SECONDS TARGET..." >&2
+	echo "usage: $0 [--tap] [--fresh] BUILD SECONDS TARGET..." >&2
 	exit 2
 fi
 build=$1
@@ -45,6 +52,10 @@ for t in "$@"; do
 	n=$((n + 1))
 	bin="$build/$t"
 	corpus="$build/corpus/$t"
+	if [ $fresh -eq 1 ]; then
+		corpus="$build/smoke/$t"
+		rm -rf "$corpus"
+	fi
 	log="$build/logs/$t.log"
 	mkdir -p "$corpus"
 	seed "$t" "$corpus"

@@ -4,9 +4,9 @@
 # test_fuzz_smoke.sh: CI's short fuzzing run (issue 7 section 2).
 #
 # Builds every tests/fuzz/fuzz_*.c with clang (-fsanitize=fuzzer,address,
-# undefined; see tests/fuzz/fuzz.mk) and runs each one briefly: 5 seconds,
-# or less when there are many targets, so the fuzzing stays under 40 seconds
-# in all. One TAP line per target; a crash, leak or timeout is a failure and
+# undefined; see tests/fuzz/fuzz.mk) and runs each one briefly from its
+# seeds alone: 5 seconds, or less when there are many targets, so the fuzzing
+# stays under 30 seconds in all. One TAP line per target; a crash, leak or timeout is a failure and
 # its reproducer is named. Skipped when clang or libFuzzer is missing, and in
 # the sanitizer run (the targets run under ASan+UBSan already).
 # `make fuzz FUZZ_SECONDS=N` is the long run.
@@ -42,8 +42,8 @@ echo "# built in $(($(date +%s) - t0)) s"
 
 targets=$(ls tests/fuzz/fuzz_*.c | sed 's|tests/fuzz/||; s|\.c$||')
 n=$(echo "$targets" | wc -w)
-secs=$((40 / n))
+secs=$((30 / n))
 [ "$secs" -gt 5 ] && secs=5
 [ "$secs" -lt 1 ] && secs=1
 # shellcheck disable=SC2086
-tests/fuzz/run.sh --tap "$fuzz_build" "$secs" $targets
+tests/fuzz/run.sh --tap --fresh "$fuzz_build" "$secs" $targets
