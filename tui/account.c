@@ -498,8 +498,9 @@ build_budgets(struct ui *ui, const struct model_account *acc)
 	for (size_t i = 0; i < acc->nbudgets; i++) {
 		const struct model_budget *b = &acc->budgets[i];
 		double burn = model_budget_burn(b), fb = model_budget_forecast_burn(b);
-		enum role br = acc->budget.state != MS_OK ? ROLE_STALE : burn >= 100 ? ROLE_CRITICAL :
-		    burn >= 80 ? ROLE_WARN : ROLE_OK;
+		double warn = model_budget_warn(ui->m), crit = model_budget_crit(ui->m);
+		enum role br = acc->budget.state != MS_OK ? ROLE_STALE : burn >= crit ? ROLE_CRITICAL :
+		    burn >= warn ? ROLE_WARN : ROLE_OK;
 		char amt[96], days_txt[48];
 		double left, days = days_to_limit(b, ui->now, &left);
 
@@ -521,7 +522,7 @@ build_budgets(struct ui *ui, const struct model_account *acc)
 			doc_add(d, ROLE_DIM, "  forecast ");
 			doc_add(d, ROLE_NORMAL, amt);
 			if (fb >= 0)
-				doc_addf(d, fb > 100 ? ROLE_CRITICAL : fb >= 80 ? ROLE_WARN : ROLE_DIM,
+				doc_addf(d, fb > crit ? ROLE_CRITICAL : fb >= warn ? ROLE_WARN : ROLE_DIM,
 				    " (%.0f%%)", fb);
 		}
 		days_txt[0] = '\0';

@@ -557,13 +557,13 @@ draw_cells(struct ui *ui, WINDOW *w, int y, const struct row *r, int sel)
 	}
 }
 
+/* The role of a burn percentage, by the thresholds the model holds (budget_warn/crit). */
 static enum role
 burn_role(const struct model *m, double pct)
 {
-	(void)m;
-	if (pct >= 100)
+	if (pct >= model_budget_crit(m))
 		return ROLE_CRITICAL;
-	if (pct >= 80)
+	if (pct >= model_budget_warn(m))
 		return ROLE_WARN;
 	return ROLE_OK;
 }
@@ -602,9 +602,8 @@ draw_budget(struct ui *ui, WINDOW *w, const struct acct_sum *s, const struct mod
 			used += draw_text(w, " ", 1, 0);
 		}
 		if ((s->known & SUM_FORECAST) && used + 5 <= g->budget_w) {
-			draw_role(w, stale ? ROLE_STALE : fb > 100 ? ROLE_CRITICAL : fb >= 80 ? ROLE_WARN
-			                                                                  : ROLE_DIM,
-			    sel, 0);
+			draw_role(w, stale ? ROLE_STALE : fb > model_budget_crit(ui->m) ? ROLE_CRITICAL :
+			    fb >= model_budget_warn(ui->m) ? ROLE_WARN : ROLE_DIM, sel, 0);
 			draw_glyph(w, G_ARROW);
 			used++;
 			snprintf(txt, sizeof(txt), fb > 999 ? ">999%%" : "%.0f%%", fb);

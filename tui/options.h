@@ -89,6 +89,17 @@ struct options {
  */
 int options_parse(int argc, char **argv, struct options *o, char **cause);
 
+struct config;
+
+/*
+ * The options that are also config keys (core/config.h), set on flags
+ * (config_init()ed by the caller) through config_set(), so a flag is checked
+ * exactly as the same line in the config file. Merge the result over the
+ * file's settings with config_merge(). 0, or -1 with *cause ("--refresh:
+ * expected a duration ...", caller frees).
+ */
+int options_to_config(const struct options *o, struct config *flags, char **cause);
+
 /* Appends the usage text (`orgtop --help`), generated from the table. */
 void options_usage(struct buf *out);
 

@@ -137,9 +137,10 @@ enum theme_colors { THEME_MONO, THEME_8, THEME_16, THEME_256, THEME_DIRECT };
 
 /*
  * Curses: the colour mode this terminal supports (after start_color()),
- * THEME_MONO if no_color, NO_COLOR is set, or the terminal has no colours.
+ * THEME_MONO if no_color, NO_COLOR is set (unless force: color = always in
+ * the config), or the terminal has no colours.
  */
-enum theme_colors theme_detect_colors(int no_color);
+enum theme_colors theme_detect_colors(int no_color, int force);
 /* Curses: initialises the colour pairs for t in mode. */
 void theme_apply(const struct theme *t, enum theme_colors mode);
 /*

@@ -63,11 +63,11 @@ curses_attrs(unsigned ta)
 }
 
 enum theme_colors
-theme_detect_colors(int no_color)
+theme_detect_colors(int no_color, int force)
 {
 	const char *nc = getenv("NO_COLOR");
 
-	if (no_color || (nc != NULL && nc[0] != '\0') || !has_colors())
+	if (no_color || (!force && nc != NULL && nc[0] != '\0') || !has_colors())
 		return THEME_MONO;
 	if (start_color() == ERR)
 		return THEME_MONO;

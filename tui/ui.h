@@ -53,6 +53,7 @@ struct ui_config {
 	const char *theme;                /* name or path; NULL = "default" */
 	int ascii;                        /* force the ASCII glyphs */
 	int no_color;
+	int force_color;                  /* colours even with NO_COLOR (config color = always) */
 	int no_mouse;
 };
 
@@ -98,7 +99,7 @@ struct ui {
 
 	struct theme *theme;
 	enum theme_colors colors;
-	int no_color;
+	int no_color, force_color;
 	int mouse;
 
 	int rows, cols;       /* terminal size */

@@ -192,9 +192,23 @@ class Terminal(unittest.TestCase):
                            stderr=subprocess.PIPE, timeout=20)
         self.assertEqual(p.returncode, 2)
         self.assertIn(b"bad.json", p.stderr)
-        p = subprocess.run([ORGTOP, "--refresh", "0"], stderr=subprocess.PIPE, timeout=20)
+        # the config file: file:line; a flag: the flag's name; both before any terminal work
+        cfgdir = os.path.join(self.tmp, "cfg", "orgtop")
+        os.makedirs(cfgdir, exist_ok=True)
+        with open(os.path.join(cfgdir, "config"), "w") as f:
+            f.write("theme = light\nmouse = nope\n")
+        env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(self.tmp, "cfg"))
+        p = subprocess.run([ORGTOP, "--open", self.truth], stderr=subprocess.PIPE, env=env,
+                           timeout=20)
         self.assertEqual(p.returncode, 2)
-        self.assertIn(b"--refresh", p.stderr)
+        self.assertIn(b"config:2: mouse: expected yes or no", p.stderr)
+        p = subprocess.run([ORGTOP, "--open", self.truth, "--refresh", "0"],
+                           stderr=subprocess.PIPE, timeout=20)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(b"--refresh: expected a duration", p.stderr)
+        p = subprocess.run([ORGTOP, "--open"], stderr=subprocess.PIPE, timeout=20)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(b"--open needs a value: FILE", p.stderr)
 
 
 if __name__ == "__main__":
