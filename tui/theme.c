@@ -446,7 +446,7 @@ theme_dir(unsigned i)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	const char *home = getenv("HOME");
-	char *exe, *d = NULL;
+	char *exe;
 
 	switch (i) {
 	case 0:
@@ -458,14 +458,28 @@ theme_dir(unsigned i)
 	case 1:
 		return xstrdup(ORGTOP_DATADIR "/themes");
 	case 2:
-	case 3:
-		/* The source tree: build/orgtop -> ../themes, build/asan/x -> ../../themes. */
+		/*
+		 * The source tree: the nearest directory above the binary holding both
+		 * themes/ and tui/ (build/orgtop, build/asan/bin/test_x, ...).
+		 */
 		exe = exe_dir();
-		if (exe == NULL)
-			return xstrdup("themes");
-		d = xasprintf("%s/%s", exe, i == 2 ? "../themes" : "../../themes");
+		for (int up = 0; exe != NULL && up < 5; up++) {
+			char *t = xasprintf("%s/themes", exe), *u = xasprintf("%s/tui", exe);
+			int found = access(t, R_OK | X_OK) == 0 && access(u, R_OK | X_OK) == 0;
+			char *slash = strrchr(exe, '/');
+
+			free(u);
+			if (found) {
+				free(exe);
+				return t;
+			}
+			free(t);
+			if (slash == NULL || slash == exe)
+				break;
+			*slash = '\0';
+		}
 		free(exe);
-		return d;
+		return xstrdup("/nonexistent"); /* never the current directory */
 	default:
 		return NULL;
 	}
