@@ -65,9 +65,8 @@ backend_from_collect(struct ui_backend *be, struct collect *c)
 void
 backend_message(int level, const char *msg, void *arg)
 {
-	int ui_level = level <= LOG_ERROR ? UI_ERROR : level == LOG_WARN ? UI_WARN : UI_INFO;
-
+	/* the status line takes errors, warnings and information; debug stays in the log */
 	if (level > LOG_INFO)
 		return;
-	ui_message(app_ui(arg), ui_level, "%s", msg);
+	ui_message(app_ui(arg), level < LOG_ERROR ? LOG_ERROR : level, "%s", msg);
 }

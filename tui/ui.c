@@ -1093,13 +1093,13 @@ draw_footer(struct ui *ui)
 	WINDOW *w = ui->foot;
 	int cols = getmaxx(w);
 	int show_msg = ui->msg != NULL &&
-	    (ui->msg_level >= UI_WARN || ui->now - ui->msg_at < MSG_SECONDS);
+	    (ui->msg_level <= UI_WARN || ui->now - ui->msg_at < MSG_SECONDS);
 
 	werase(w);
 	if (show_msg) {
 		draw_clear_line(w, 0, ROLE_NORMAL, 0);
 		wmove(w, 0, 1);
-		draw_role(w, ui->msg_level >= UI_WARN ? ROLE_ERROR : ROLE_PROMPT, 0, 0);
+		draw_role(w, ui->msg_level <= UI_WARN ? ROLE_ERROR : ROLE_PROMPT, 0, 0);
 		draw_text(w, ui->msg, cols - 2, 0);
 	} else {
 		draw_legend(w, 0);
@@ -1175,7 +1175,7 @@ ui_next_tick(struct ui *ui, double now)
 		best = t;
 	if (p.refreshing && best > 1)
 		best = 1;
-	if (ui->msg != NULL && ui->msg_level < UI_WARN && now - ui->msg_at < MSG_SECONDS) {
+	if (ui->msg != NULL && ui->msg_level > UI_WARN && now - ui->msg_at < MSG_SECONDS) {
 		t = MSG_SECONDS - (now - ui->msg_at);
 		if (t < best)
 			best = t;

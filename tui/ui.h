@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/collect.h"
+#include "core/log.h"
 #include "tui/cells.h"
 #include "tui/keys.h"
 #include "tui/rows.h"
@@ -74,8 +75,13 @@ struct view_ops {
 /* Mouse events for view_ops.mouse. */
 enum { UI_CLICK, UI_DOUBLE_CLICK, UI_WHEEL_UP, UI_WHEEL_DOWN };
 
-/* Message levels. */
-enum { UI_INFO, UI_WARN, UI_ERROR };
+/*
+ * Message levels: the same numbers as core/log.h's (LOG_ERROR, LOG_WARN,
+ * LOG_INFO), so the collector's levels pass straight through. Errors and
+ * warnings stay on the message line until replaced or dismissed (Esc);
+ * information goes after a few seconds.
+ */
+enum { UI_ERROR = LOG_ERROR, UI_WARN = LOG_WARN, UI_INFO = LOG_INFO };
 
 /* Dirty bits. */
 #define UI_DIRTY_HEADER 0x01

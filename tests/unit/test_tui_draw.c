@@ -900,6 +900,48 @@ test_themes_and_layers(void **state)
 	model_free(m);
 }
 
+static void
+test_messages(void **state)
+{
+	struct t_org o;
+	struct model *m = t_org(&o);
+	struct ui *ui = new_ui(m, 0, 120, 30);
+	char *r;
+
+	(void)state;
+	ui->now = T_NOW;
+	/* information goes after a few seconds, the legend comes back */
+	ui_message(ui, UI_INFO, "refreshing \x1b[31meverything");
+	ui_draw(ui, T_NOW);
+	doupdate();
+	r = t_row(28);
+	assert_non_null(strstr(r, "refreshing \\e[31meverything"));
+	free(r);
+	ui_dirty(ui, UI_DIRTY_ALL);
+	ui_draw(ui, T_NOW + 20);
+	doupdate();
+	r = t_row(28);
+	assert_non_null(strstr(r, "ok"));
+	assert_null(strstr(r, "refreshing"));
+	free(r);
+	/* the collector's levels are core/log.h's: an error stays until dismissed */
+	ui->now = T_NOW + 20;
+	ui_message(ui, LOG_ERROR, "SSO session expired: run aws sso login --profile x");
+	ui_draw(ui, T_NOW + 100);
+	doupdate();
+	r = t_row(28);
+	assert_non_null(strstr(r, "aws sso login --profile x"));
+	free(r);
+	ui_key(ui, 27, 1); /* Esc dismisses it */
+	ui_draw(ui, T_NOW + 101);
+	doupdate();
+	r = t_row(28);
+	assert_null(strstr(r, "sso login"));
+	free(r);
+	done_ui(ui);
+	model_free(m);
+}
+
 static struct model *
 big(size_t n)
 {
@@ -1007,6 +1049,7 @@ main(void)
 		cmocka_unit_test(test_finding_description),
 		cmocka_unit_test(test_mouse),
 		cmocka_unit_test(test_themes_and_layers),
+		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_mono),
 		cmocka_unit_test(test_frame_time),
 	};
