@@ -307,6 +307,9 @@ compute_layout(struct ui *ui, int width, int height)
 	g->right_x = width - right_w;
 	area = g->right_x - g->cells_x;
 	g->nvis = area > 0 ? area / g->cell_w : 0;
+	/* When every column fits, the frozen columns follow them instead of the edge. */
+	if (g->nvis >= (int)g->ncols && g->ncols > 0)
+		g->right_x = g->cells_x + (int)g->ncols * g->cell_w + 1;
 	g->body_h = height;
 	if (g->col >= 0 && g->nvis > 0) {
 		if (g->col < g->left)
@@ -663,9 +666,17 @@ draw_right(struct ui *ui, WINDOW *w, int y, const struct row *r, int sel)
 		draw_role(w, ROLE_NORMAL, sel, 0);
 		draw_text_right(w, txt, SPEND_W);
 	} else {
+		uint16_t states = 0;
+		enum glyph gl = G_DISABLED;
+		enum role rl = ROLE_NODATA;
+
+		for (size_t k = 0; acc != NULL && k < model_nregions(ui->m); k++)
+			states |= (uint16_t)(1u << acc->cells[k].spend.st.state);
+		if (states != 0)
+			cells_state_show(cells_pick_state(states), &gl, &rl);
 		draw_spaces(w, SPEND_W - 1);
-		draw_role(w, acc != NULL ? ROLE_DIM : ROLE_NODATA, sel, 0);
-		draw_glyph(w, acc != NULL && model_nregions(ui->m) > 0 ? G_LOADING : G_DISABLED);
+		draw_role(w, rl, sel, 0);
+		draw_glyph(w, gl);
 	}
 	draw_role(w, ROLE_NORMAL, sel, 0);
 	waddch(w, ' ');
