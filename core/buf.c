@@ -40,6 +40,8 @@ buf_done_secret(struct buf *b)
 void
 buf_reset(struct buf *b)
 {
+	if (b->data == NULL)
+		return;
 	b->len = 0;
 	b->data[0] = '\0';
 }
@@ -54,6 +56,8 @@ buf_reserve(struct buf *b, size_t n)
 	need = b->len + n + 1;
 	if (need <= b->cap)
 		return;
+	if (b->cap == 0)
+		b->cap = 64;
 	while (b->cap < need)
 		b->cap *= 2;
 	b->data = xrealloc(b->data, b->cap);
@@ -90,6 +94,8 @@ buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	va_list ap2;
 	int n;
 
+	if (b->data == NULL)
+		buf_reserve(b, 64);
 	va_copy(ap2, ap);
 	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap2);
 	va_end(ap2);
@@ -119,6 +125,9 @@ buf_detach(struct buf *b)
 {
 	char *p = b->data;
 
-	buf_init(b);
+	if (p == NULL)
+		p = xstrdup("");
+	b->data = NULL;
+	b->len = b->cap = 0;
 	return p;
 }

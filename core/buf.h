@@ -29,7 +29,10 @@ void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-/* Returns the data and leaves b empty (re-initialised). Caller frees the result. */
+/*
+ * Returns the data and leaves b as buf_done() does (no storage; buf_done()
+ * is then a no-op, and buf_add() & co start a new buffer). Caller frees the result.
+ */
 char *buf_detach(struct buf *b);
 
 #endif

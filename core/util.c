@@ -58,6 +58,15 @@ util__digits(const char **p, int n, int *v)
 	return 0;
 }
 
+static int
+util__days_in_month(int y, int m)
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 ? 28 + leap : days[m - 1];
+}
+
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (Howard Hinnant). */
 static long long
 util__days_from_civil(int y, int m, int d)
@@ -82,7 +91,7 @@ util__parse_iso(const char *s, double *out)
 	if (util__digits(&p, 4, &y) < 0 || *p++ != '-' || util__digits(&p, 2, &mo) < 0 ||
 	    *p++ != '-' || util__digits(&p, 2, &d) < 0)
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31)
+	if (mo < 1 || mo > 12 || d < 1 || d > util__days_in_month(y, mo))
 		return -1;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
 		p++;

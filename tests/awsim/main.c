@@ -95,6 +95,20 @@ die_usage(const char *fmt, ...)
 	exit(2);
 }
 
+static int
+known_value_flag(const char *a)
+{
+	static const char *const flags[] = {"--listen", "--accounts", "--seed", "--scenario",
+		"--region", "--tick", "--threads", "--page-size", "--ce-page-size", "--session-seconds",
+		"--sso-token", "--container-token", "--imds-role", "--truth-regions", "--truth-role"};
+	size_t i;
+
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (strcmp(a, flags[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static long long
 num_arg(const char *flag, const char *v, long long lo, long long hi)
 {
@@ -134,6 +148,27 @@ listen_split(const char *s, char *host, size_t hlen, int *port)
 	*port = (int)p;
 }
 
+/* Reachable from here while flags are parsed (die_usage() exits). */
+static struct awsim *volatile the_sim;
+
+static void
+sim_free(struct awsim *sim)
+{
+	int i;
+
+	auth_free(sim->auth);
+	faults_free(sim->faults);
+	org_free(sim->org);
+	for (i = 0; i < sim->nsso_tokens; i++)
+		xfree_secret(sim->sso_tokens[i]);
+	free(sim->sso_tokens);
+	free(sim->sso_token_exp);
+	free(sim->container_token);
+	free(sim->imds_role);
+	xwipe(sim->token_key, sizeof(sim->token_key));
+	free(sim);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -149,6 +184,7 @@ main(int argc, char **argv)
 		"malformed", "blackhole"};
 
 	f = NULL;
+	the_sim = sim;
 	route_init();
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -157,10 +193,12 @@ main(int argc, char **argv)
 
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			fputs(usage, stdout);
+			sim_free(sim);
 			return 0;
 		}
 		if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
 			printf("awsim %s\n", ORGTOP_VERSION);
+			sim_free(sim);
 			return 0;
 		}
 		if (strcmp(a, "--dump-truth") == 0) {
@@ -176,6 +214,8 @@ main(int argc, char **argv)
 				fault = 1;
 		if (strncmp(a, "--", 2) != 0)
 			die_usage("unexpected argument '%s'", a);
+		if (!fault && !known_value_flag(a))
+			die_usage("unknown option '%s'", a);
 		if (!v)
 			die_usage("%s needs a value", a);
 		i++;
@@ -184,10 +224,8 @@ main(int argc, char **argv)
 				sim->faults = faults_new(sim);
 				f = sim->faults;
 			}
-			if (faults_flag(f, a + 2, v, &cause) < 0) {
-				fprintf(stderr, "awsim: %s\n", cause);
-				return 2;
-			}
+			if (faults_flag(f, a + 2, v, &cause) < 0)
+				goto fail_cause;
 		} else if (strcmp(a, "--listen") == 0)
 			o.listen = v;
 		else if (strcmp(a, "--accounts") == 0)
@@ -254,17 +292,13 @@ main(int argc, char **argv)
 		sim->org = scenario_load(o.scenario, sim->seed, &cause);
 	else
 		sim->org = gen_org((int)o.accounts, sim->seed, &cause);
-	if (!sim->org) {
-		fprintf(stderr, "awsim: %s\n", cause);
-		return 2;
-	}
+	if (!sim->org)
+		goto fail_cause;
 	sim->org->start = sim->start;
 	if (!sim->faults)
 		sim->faults = faults_new(sim);
-	if (o.scenario && scenario_apply(sim, o.scenario, &cause) < 0) {
-		fprintf(stderr, "awsim: %s\n", cause);
-		return 2;
-	}
+	if (o.scenario && scenario_apply(sim, o.scenario, &cause) < 0)
+		goto fail_cause;
 	if (o.dump_truth) {
 		struct truth_opts to = {.regions = o.truth_regions, .role = o.truth_role};
 		struct buf b;
@@ -273,8 +307,7 @@ main(int argc, char **argv)
 		fwrite(b.data, 1, b.len, stdout);
 		buf_done(&b);
 		fflush(stdout);
-		org_free(sim->org);
-		faults_free(sim->faults);
+		sim_free(sim);
 		return 0;
 	}
 	sim->auth = auth_new(sim);
@@ -290,6 +323,8 @@ main(int argc, char **argv)
 	srv = server_start(sim, host, port, (int)o.threads, &cause);
 	if (!srv) {
 		fprintf(stderr, "awsim: %s\n", cause);
+		free(cause);
+		sim_free(sim);
 		return 1;
 	}
 	if (strchr(host, ':'))
@@ -320,16 +355,11 @@ main(int argc, char **argv)
 		break;
 	}
 	server_stop(srv);
-	auth_free(sim->auth);
-	faults_free(sim->faults);
-	org_free(sim->org);
-	for (i = 0; i < sim->nsso_tokens; i++)
-		xfree_secret(sim->sso_tokens[i]);
-	free(sim->sso_tokens);
-	free(sim->sso_token_exp);
-	free(sim->container_token);
-	free(sim->imds_role);
-	xwipe(sim->token_key, sizeof(sim->token_key));
-	free(sim);
+	sim_free(sim);
 	return 0;
+fail_cause:
+	fprintf(stderr, "awsim: %s\n", cause);
+	free(cause);
+	sim_free(sim);
+	return 2;
 }

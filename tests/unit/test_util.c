@@ -47,8 +47,13 @@ test_buf_detach(void **state)
 	s = buf_detach(&b);
 	assert_string_equal(s, "hello");
 	assert_int_equal(b.len, 0);
+	assert_null(b.data);
 	free(s);
-	buf_done(&b);
+	buf_done(&b); /* a no-op after detach: no double free */
+	buf_adds(&b, "again"); /* and the buffer starts anew */
+	assert_string_equal(b.data, "again");
+	s = buf_detach(&b);
+	free(s);
 }
 
 static void
@@ -88,6 +93,10 @@ test_parse_time_forms(void **state)
 	assert_int_equal(util_parse_time("1.7e9", &t), 0);
 	assert_true(t == 1.7e9);
 	assert_int_equal(util_parse_time("2024-13-01T00:00:00Z", &t), -1);
+	assert_int_equal(util_parse_time("2024-02-31T00:00:00Z", &t), -1);
+	assert_int_equal(util_parse_time("2023-02-29T00:00:00Z", &t), -1);
+	assert_int_equal(util_parse_time("2024-02-29T00:00:00Z", &t), 0);
+	assert_int_equal(util_parse_time("2100-02-29T00:00:00Z", &t), -1);
 	assert_int_equal(util_parse_time("2024-06-01T13:00:00Zjunk", &t), -1);
 	assert_int_equal(util_parse_time("nan", &t), -1);
 }
