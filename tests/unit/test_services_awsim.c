@@ -100,6 +100,18 @@ start_awsim(void)
 	return ready && key_id[0] != '\0' && secret[0] != '\0' ? 0 : -1;
 }
 
+static void
+stop_awsim(void)
+{
+	int status;
+
+	if (awsim_pid > 0) {
+		kill(awsim_pid, SIGTERM);
+		waitpid(awsim_pid, &status, 0);
+		awsim_pid = -1;
+	}
+}
+
 static int
 setup(void **state)
 {
@@ -109,12 +121,14 @@ setup(void **state)
 	(void)state;
 	if (start_awsim() < 0) {
 		fprintf(stderr, "cannot start awsim (make builds it)\n");
+		stop_awsim();
 		return -1;
 	}
 	assert_int_equal(uv_loop_init(&loop), 0);
 	client = aws_client_new(&loop, &cfg, &cause);
 	if (client == NULL) {
 		fprintf(stderr, "aws_client_new: %s\n", cause);
+		stop_awsim();
 		return -1;
 	}
 	mgmt = creds_provider_static(key_id, secret, NULL);
@@ -127,8 +141,6 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	int status;
-
 	(void)state;
 	creds_provider_free(sec);
 	aws_client_free(client);
@@ -136,10 +148,7 @@ teardown(void **state)
 	while (uv_run(&loop, UV_RUN_DEFAULT) != 0)
 		;
 	assert_int_equal(uv_loop_close(&loop), 0);
-	if (awsim_pid > 0) {
-		kill(awsim_pid, SIGTERM);
-		waitpid(awsim_pid, &status, 0);
-	}
+	stop_awsim();
 	return 0;
 }
 
