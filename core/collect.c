@@ -779,6 +779,7 @@ collect__regions_commit(struct collect *c)
 static void
 region_added(struct collect *c, unsigned r)
 {
+	collect__cost_region(c, r);
 	for (size_t i = 0; i < c->naccts; i++) {
 		struct collect_account *a = &c->accts[i];
 

@@ -381,11 +381,14 @@ void collect__detector_set(struct collect_account *a, unsigned region, const cha
 void collect__sso_start(struct collect *c);
 void collect__sso_regions_known(struct collect *c);
 void collect__sso_apply(struct collect *c); /* once the walk is done */
+void collect__sso_account(struct collect *c, int32_t i); /* an account joined */
 void collect__sso_free(struct collect *c);
 
 /* ---- collect_cost.c ---- */
 void collect__cost_start(struct collect *c);
 void collect__cost_apply(struct collect *c); /* writes the last answer to the model */
+void collect__cost_region(struct collect *c, unsigned r);   /* a region joined the list */
+void collect__cost_account(struct collect *c, int32_t i);   /* an account joined */
 void collect__cost_free(struct collect *c);
 
 /* The account id is 12 digits. */

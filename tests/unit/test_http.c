@@ -418,6 +418,35 @@ test_never_answers(void **state)
 	fx_done(&f);
 }
 
+/* A first request that never gets an answer must not hold the next ones to that host. */
+static void
+test_hang_does_not_block_host(void **state)
+{
+	struct fx f;
+	struct got g[4];
+	uint64_t t0;
+
+	(void)state;
+	memset(g, 0, sizeof g);
+	fx_init(&f, NULL);
+	t0 = util_monotonic_ms();
+	send_simple(&f, "GET", "/hang", &g[0]);
+	send_simple(&f, "GET", "/hang", &g[1]);
+	send_simple(&f, "GET", "/echo", &g[2]);
+	send_simple(&f, "GET", "/echo", &g[3]);
+	wait_all(&f, &g[2], 2);
+	assert_int_equal(g[2].err, HTTP_OK);
+	assert_int_equal(g[3].err, HTTP_OK);
+	assert_true(util_monotonic_ms() - t0 < 1000);
+	assert_int_equal(g[0].done, 0);
+	http_engine_free(f.e); /* cancels the hanging two */
+	f.e = NULL;
+	assert_int_equal(g[0].err, HTTP_ERR_CANCELLED);
+	for (int i = 0; i < 4; i++)
+		got_done(&g[i]);
+	fx_done(&f);
+}
+
 static void
 test_slow_body(void **state)
 {
@@ -978,6 +1007,7 @@ main(void)
 		cmocka_unit_test(test_status_and_retry_headers),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_never_answers),
+		cmocka_unit_test(test_hang_does_not_block_host),
 		cmocka_unit_test(test_slow_body),
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_reset_and_short_body),
