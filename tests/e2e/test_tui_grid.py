@@ -164,16 +164,20 @@ class Tmux:
         return self.screen().split("\n")
 
     def wait(self, pred, timeout=8, what=""):
-        """The screen once pred holds and it stopped changing (no frame half drawn)."""
+        """The screen once pred holds and it stopped changing (no frame half drawn).
+        A screen that never settles (a live refresh redrawing its progress) is
+        returned as soon as pred has held on two captures in a row."""
         end = time.time() + timeout
         s = prev = ""
+        held = 0
         while time.time() < end:
             s = self.screen()
             try:
                 ok = pred(s) if callable(pred) else pred in s
             except (ValueError, IndexError):
                 ok = False
-            if ok and s == prev:
+            held = held + 1 if ok else 0
+            if ok and (s == prev or held >= 3):
                 return s
             prev = s if ok else ""
             time.sleep(0.04)
