@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/model.h"
+#include "core/text.h"
 #include "core/util.h"
 #include "core/xmalloc.h"
 #include "tui/account.h"
@@ -43,7 +44,8 @@ struct grid {
 	size_t ncols;
 	char (*codes)[REGION_CODE_MAX + 1]; /* per model region */
 	size_t ncodes;
-	int name_w;              /* widest name + indentation seen at the build */
+	int name_w;              /* widest name + indentation seen (only grows) */
+	size_t measured_rows, measured_accounts;
 
 	/* layout, from the last draw */
 	int name_x, id_x, cells_x, cell_w, nvis, right_x, budget_w, body_h;
@@ -210,19 +212,28 @@ build_columns(struct ui *ui)
 		g->left = 0;
 }
 
+/*
+ * The name column's width: the widest name shown (in columns) plus its
+ * indentation. It only grows during a session, so the grid never jumps
+ * narrower while names arrive; it is measured again only when the number of
+ * rows or of accounts changed.
+ */
 static void
 measure_names(struct ui *ui)
 {
 	struct grid *g = ui->grid;
 	size_t n = rows_count(g->rows);
-	int w = 12;
+	int w = g->name_w > 12 ? g->name_w : 12;
 
-	/* Only the longest few matter; sample at most 2,000 rows to keep builds linear and cheap. */
-	for (size_t i = 0; i < n; i += n > 2000 ? n / 2000 : 1) {
+	if (n == g->measured_rows && model_naccounts(ui->m) == g->measured_accounts)
+		return;
+	g->measured_rows = n;
+	g->measured_accounts = model_naccounts(ui->m);
+	for (size_t i = 0; i < n; i++) {
 		const struct row *r = rows_get(g->rows, i);
 		const char *name = r->kind == ROW_ACCOUNT ? model_account(ui->m, (size_t)r->index)->name
 		                                          : model_ou(ui->m, (size_t)r->index)->name;
-		int nw = (int)strlen(name != NULL ? name : "") + r->depth * 2 +
+		int nw = text_width(name != NULL ? name : "") + r->depth * 2 +
 		    (r->kind == ROW_OU ? 8 : 0);
 		if (nw > w)
 			w = nw;
