@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -190,8 +191,33 @@ class Tmux:
         return self.tmux("display-message", "-p", "-t", "t", "#{pane_title}").strip()
 
     def stop(self):
-        self.tmux("kill-server", check=False)
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        """Ends orgtop with SIGHUP (as a dropped SSH session would) and checks it exited 0:
+        under the sanitizers a leak or an error report makes that fail, with the report."""
+        try:
+            code, screen = self.hangup()
+        finally:
+            self.tmux("kill-server", check=False)
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        if code is not None and code != 0:
+            raise AssertionError("orgtop exited %d after SIGHUP:\n%s" % (code, screen))
+
+    def hangup(self):
+        """(exit code, screen) after SIGHUP; (None, "") if orgtop was not running."""
+        try:
+            with open(self.pidfile) as f:
+                pid = int(f.read().strip())
+            os.kill(pid, signal.SIGHUP)
+        except (OSError, ValueError, AttributeError):
+            return None, ""
+        end = time.time() + 20
+        s = ""
+        while time.time() < end:
+            s = self.screen()
+            m = re.search(r"EXIT=(\d+)", s)
+            if m:
+                return int(m.group(1)), s
+            time.sleep(0.1)
+        return -1, s
 
 
 def shquote(s):
