@@ -274,8 +274,6 @@ grid_subset(struct ui *ui, size_t **accounts, size_t *na, size_t **regions, size
 	*na = 0;
 	/* Every account that passed the filter, collapsed or not. */
 	for (size_t a = 0; a < n; a++) {
-		const struct model_account *acc = model_account(ui->m, a);
-		(void)acc;
 		if (filter_match(ui->filter, ui->m, a, mask))
 			(*accounts)[(*na)++] = a;
 	}
