@@ -116,6 +116,7 @@ awsim_proc_start(const char *const *args, char **why)
 	argv[argc++] = bin;
 	argv[argc++] = "--listen";
 	argv[argc++] = "127.0.0.1:0";
+	argv[argc++] = "--die-with-parent";
 	for (size_t i = 0; args != NULL && args[i] != NULL && argc < 62; i++)
 		argv[argc++] = args[i];
 	argv[argc] = NULL;
