@@ -678,6 +678,38 @@ test_expired_token_refreshes_once(void **state)
 	assert_int_equal(g.err, AWS_OK);
 	assert_int_equal(g.attempts, 2);
 	assert_true(creds__provider_fetches(f.creds) > before); /* invalidated, fetched again */
+	/* AWS_CALL_NO_RETRY still refreshes expired credentials once. */
+	memset(&g, 0, sizeof g);
+	reset_scen(M_EXPIRED_ONCE, 0);
+	{
+		struct aws_request rq;
+
+		memset(&rq, 0, sizeof rq);
+		rq.service = AWS_SVC_ORGANIZATIONS;
+		rq.operation = "ListRoots";
+		rq.creds = f.creds;
+		rq.flags = AWS_CALL_NO_RETRY;
+		aws_client_call(f.c, &rq, on_result, &g);
+	}
+	wait_done(&f, &g, 1);
+	assert_int_equal(g.err, AWS_OK);
+	assert_int_equal(g.attempts, 2);
+	/* ...but nothing else: a throttle with NO_RETRY is final at once. */
+	memset(&g, 0, sizeof g);
+	reset_scen(M_THROTTLE, 5);
+	{
+		struct aws_request rq;
+
+		memset(&rq, 0, sizeof rq);
+		rq.service = AWS_SVC_ORGANIZATIONS;
+		rq.operation = "ListRoots";
+		rq.creds = f.creds;
+		rq.flags = AWS_CALL_NO_RETRY;
+		aws_client_call(f.c, &rq, on_result, &g);
+	}
+	wait_done(&f, &g, 1);
+	assert_int_equal(g.err, AWS_ERR_THROTTLED);
+	assert_int_equal(g.attempts, 1);
 	/* Still expired with fresh credentials: one refresh only, then the error. */
 	memset(&g, 0, sizeof g);
 	reset_scen(M_EXPIRED, 0);
