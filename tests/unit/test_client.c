@@ -1229,6 +1229,18 @@ struct sim {
 	struct creds_provider *creds;
 };
 
+/* The awsim of the running test, stopped by the teardown if the test failed half-way. */
+static struct awsim_proc *g_live_sim;
+
+static int
+sim_teardown(void **state)
+{
+	(void)state;
+	awsim_proc_stop(g_live_sim);
+	g_live_sim = NULL;
+	return 0;
+}
+
 /* Starts awsim with args and a client on it; skips the test when awsim is not built. */
 static void
 sim_start(struct sim *s, const char *const *args, struct aws_client_config *cfg)
@@ -1240,6 +1252,7 @@ sim_start(struct sim *s, const char *const *args, struct aws_client_config *cfg)
 	unsetenv("AWS_ENDPOINT_URL");
 	unsetenv("AWS_MAX_ATTEMPTS");
 	s->p = awsim_proc_start(args, &why);
+	g_live_sim = s->p;
 	if (s->p == NULL) {
 		print_message("# awsim: %s\n", why);
 		free(why);
@@ -1273,6 +1286,7 @@ sim_stop(struct sim *s)
 	uv_run(&s->loop, UV_RUN_DEFAULT);
 	assert_int_equal(uv_loop_close(&s->loop), 0);
 	awsim_proc_stop(s->p);
+	g_live_sim = NULL;
 }
 
 static struct aws_call *
@@ -1664,14 +1678,14 @@ main(void)
 		cmocka_unit_test(test_credentials_failure),
 		cmocka_unit_test(test_storm_keeps_loop_free),
 		cmocka_unit_test(test_debug_call),
-		cmocka_unit_test(test_awsim_every_protocol),
-		cmocka_unit_test(test_awsim_throttling),
-		cmocka_unit_test(test_awsim_5xx),
-		cmocka_unit_test(test_awsim_resets),
-		cmocka_unit_test(test_awsim_truncated),
-		cmocka_unit_test(test_awsim_malformed),
-		cmocka_unit_test(test_awsim_blackhole),
-		cmocka_unit_test(test_awsim_expired_session),
+		cmocka_unit_test_teardown(test_awsim_every_protocol, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_throttling, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_5xx, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_resets, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_truncated, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_malformed, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_blackhole, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_expired_session, sim_teardown),
 	};
 
 	pthread_mutex_init(&S.mu, NULL);
