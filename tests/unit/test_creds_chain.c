@@ -22,6 +22,7 @@
 #include "core/aws/client.h"
 #include "core/aws/creds.h"
 #include "core/aws/creds_provider.h"
+#include "core/aws/ini.h"
 #include "core/util.h"
 #include "core/xmalloc.h"
 
@@ -691,6 +692,46 @@ test_region_and_warnings(void **state)
 	expect_cause("q", 1, ".aws/config:3: expected ']' to close the section header");
 }
 
+static void
+test_preloaded_files(void **state)
+{
+	struct creds_chain_opts o;
+	struct ini_aws *aws = NULL;
+	struct creds_provider *p;
+	char *warnings = NULL, *cause = NULL, *region = NULL;
+
+	(void)state;
+	write_file("other/config", "[profile pre]\nregion = ca-central-1\naws_access_key_id = A\n"
+	                           "aws_secret_access_key = s\n");
+	assert_int_equal(chmod(home_path("other/config"), 0644), 0);
+	assert_int_equal(ini_aws_load(home_path("other/config"), home_path("other/credentials"),
+	                              &aws, &warnings, &cause),
+	                 0);
+	/* The caller said the warning already... */
+	assert_non_null(warnings);
+	free(warnings);
+	warnings = NULL;
+	memset(&o, 0, sizeof o);
+	o.profile = "pre";
+	o.explicit_profile = 1;
+	o.client = client;
+	o.aws = aws;
+	/* ...so the chain, reading the caller's files, does not say it again. */
+	p = creds_chain_resolve(&o, &region, &warnings, &cause);
+	assert_non_null(p);
+	assert_null(warnings);
+	assert_string_equal(region, "ca-central-1");
+	assert_string_equal(creds_provider_describe(p), "profile pre (config file)");
+	creds_provider_free(p);
+	free(region);
+	/* The files stay the caller's. */
+	assert_non_null(ini_aws_profile(aws, "pre"));
+	ini_aws_free(aws);
+	assert_null(creds_chain_resolve(NULL, NULL, NULL, &cause));
+	assert_string_equal(cause, "no options given (internal error)");
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -705,6 +746,7 @@ main(void)
 	    cmocka_unit_test_setup(test_web_identity_from_env, reset),
 	    cmocka_unit_test_setup(test_container_and_imds_selection, reset),
 	    cmocka_unit_test_setup(test_region_and_warnings, reset),
+	    cmocka_unit_test_setup(test_preloaded_files, reset),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
