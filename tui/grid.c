@@ -557,13 +557,13 @@ draw_cells(struct ui *ui, WINDOW *w, int y, const struct row *r, int sel)
 	}
 }
 
+/* The role of a burn percentage, by the thresholds the model holds (budget_warn/crit). */
 static enum role
 burn_role(const struct model *m, double pct)
 {
-	(void)m;
-	if (pct >= 100)
+	if (pct >= model_budget_crit(m))
 		return ROLE_CRITICAL;
-	if (pct >= 80)
+	if (pct >= model_budget_warn(m))
 		return ROLE_WARN;
 	return ROLE_OK;
 }
@@ -602,9 +602,8 @@ draw_budget(struct ui *ui, WINDOW *w, const struct acct_sum *s, const struct mod
 			used += draw_text(w, " ", 1, 0);
 		}
 		if ((s->known & SUM_FORECAST) && used + 5 <= g->budget_w) {
-			draw_role(w, stale ? ROLE_STALE : fb > 100 ? ROLE_CRITICAL : fb >= 80 ? ROLE_WARN
-			                                                                  : ROLE_DIM,
-			    sel, 0);
+			draw_role(w, stale ? ROLE_STALE : fb > model_budget_crit(ui->m) ? ROLE_CRITICAL :
+			    fb >= model_budget_warn(ui->m) ? ROLE_WARN : ROLE_DIM, sel, 0);
 			draw_glyph(w, G_ARROW);
 			used++;
 			snprintf(txt, sizeof(txt), fb > 999 ? ">999%%" : "%.0f%%", fb);
@@ -883,11 +882,27 @@ enter(struct ui *ui)
 	account_open(ui, (size_t)r->index, grid_selected_region(ui));
 }
 
+/* A page move: the view and the selection move together, like less and htop. */
+static void
+page(struct ui *ui, long delta)
+{
+	struct grid *g = ui->grid;
+	size_t n = rows_count(g->rows), vis = g->body_h > 1 ? (size_t)(g->body_h - 1) : 1;
+	long top = (long)g->top + delta;
+
+	if (n > vis && top > (long)(n - vis))
+		top = (long)(n - vis);
+	if (top < 0 || n <= vis)
+		top = 0;
+	g->top = (size_t)top;
+	move_sel(ui, delta);
+}
+
 static int
 grid_key(struct ui *ui, enum action act, int key)
 {
 	struct grid *g = ui->grid;
-	long page = g->body_h > 2 ? g->body_h - 2 : 1;
+	long rows_page = g->body_h > 2 ? g->body_h - 2 : 1;
 	const struct row *r = rows_get(g->rows, g->sel);
 
 	(void)key;
@@ -899,16 +914,16 @@ grid_key(struct ui *ui, enum action act, int key)
 		move_sel(ui, 1);
 		break;
 	case ACT_PAGE_UP:
-		move_sel(ui, -page);
+		page(ui, -rows_page);
 		break;
 	case ACT_PAGE_DOWN:
-		move_sel(ui, page);
+		page(ui, rows_page);
 		break;
 	case ACT_HALF_UP:
-		move_sel(ui, -page / 2);
+		page(ui, -rows_page / 2);
 		break;
 	case ACT_HALF_DOWN:
-		move_sel(ui, page / 2);
+		page(ui, rows_page / 2);
 		break;
 	case ACT_TOP:
 		select_row(ui, 0);

@@ -48,9 +48,8 @@
 #include "core/util.h"
 #include "core/xmalloc.h"
 #include "tui/app.h"
+#include "tui/dashboard.h"
 #include "tui/options.h"
-#include "tui/theme.h"
-#include "tui/ui.h"
 
 #define EXIT_PARTIAL 1
 #define EXIT_USAGE 2
@@ -151,26 +150,7 @@ collect_msg(int level, const char *msg, void *arg)
 
 /* ---------------------------------------------------------- configuration */
 
-/* The flags that are config keys, and the keys they set. */
-static const struct {
-	enum opt_id opt;
-	enum config_key key;
-} flag_keys[] = {
-	{ OPT_PROFILE, CK_PROFILE },
-	{ OPT_REGIONS, CK_REGIONS },
-	{ OPT_ROLE_NAME, CK_ROLE_NAME },
-	{ OPT_EXTERNAL_ID, CK_EXTERNAL_ID },
-	{ OPT_MODE, CK_MODE },
-	{ OPT_REFRESH, CK_REFRESH },
-	{ OPT_CONCURRENCY, CK_CONCURRENCY },
-	{ OPT_REGION_DEADLINE, CK_REGION_DEADLINE },
-	{ OPT_THEME, CK_THEME },
-	{ OPT_CACHE_DIR, CK_CACHE_DIR },
-	{ OPT_LOG, CK_LOG },
-	{ OPT_LOG_LEVEL, CK_LOG_LEVEL },
-};
-
-/* Config file, then the flags over it. 0, or -1 after saying why. */
+/* Config file, then the flags over it (options_to_config). 0, or -1 after saying why. */
 static int
 load_config(struct env *e)
 {
@@ -178,34 +158,9 @@ load_config(struct env *e)
 	char *cause = NULL;
 
 	config_init(&e->cfg);
-	if (config_load(&e->cfg, e->opt.config, config_warn, e, &cause) < 0) {
-		say(e, "%s", cause);
-		free(cause);
-		return -1;
-	}
 	config_init(&flags);
-	for (size_t i = 0; i < NELEM(flag_keys); i++) {
-		const char *v = e->opt.value[flag_keys[i].opt];
-
-		if (!OPTIONS_GIVEN(&e->opt, flag_keys[i].opt))
-			continue;
-		if (config_set(&flags, flag_keys[i].key, v, &cause) != 0) {
-			say(e, "%s: %s", options_name(flag_keys[i].opt), cause);
-			free(cause);
-			config_done(&flags);
-			return -1;
-		}
-	}
-	if (e->opt.ascii && config_set(&flags, CK_ASCII, "yes", &cause) != 0)
-		goto bad;
-	if (e->opt.no_color && config_set(&flags, CK_COLOR, "never", &cause) != 0)
-		goto bad;
-	if (e->opt.no_mouse && config_set(&flags, CK_MOUSE, "no", &cause) != 0)
-		goto bad;
-	if (e->opt.no_cache && config_set(&flags, CK_NO_CACHE, "yes", &cause) != 0)
-		goto bad;
-	if (e->opt.verbose > 0 &&
-	    config_set(&flags, CK_LOG_LEVEL, e->opt.verbose > 1 ? "trace" : "debug", &cause) != 0)
+	if (config_load(&e->cfg, e->opt.config, config_warn, e, &cause) < 0 ||
+	    options_to_config(&e->opt, &flags, &cause) != 0)
 		goto bad;
 	config_merge(&e->cfg, &flags);
 	config_done(&flags);
@@ -216,7 +171,7 @@ load_config(struct env *e)
 	}
 	return 0;
 bad:
-	say(e, "%s", cause);
+	say(e, "%s", cause != NULL ? cause : "bad configuration");
 	free(cause);
 	config_done(&flags);
 	return -1;
@@ -656,96 +611,26 @@ run_once(struct env *e)
 
 /* ------------------------------------------------------------- dashboard */
 
-/* The collector behind the dashboard's keys (struct ui_backend). */
-static void
-be_refresh_all(void *arg)
-{
-	collect_refresh_all(arg);
-}
-
-static void
-be_refresh_account(size_t account, void *arg)
-{
-	collect_refresh_account(arg, account);
-}
-
-static void
-be_fetch_detail(size_t account, void *arg)
-{
-	collect_fetch_detail(arg, account);
-}
-
-static void
-be_set_paused(int paused, void *arg)
-{
-	collect_set_paused(arg, paused);
-}
-
-static int
-be_set_regions(const char *patterns, char **cause, void *arg)
-{
-	return collect_set_regions(arg, patterns, cause);
-}
-
-static void
-be_progress(struct collect_progress *out, void *arg)
-{
-	collect_progress(arg, out);
-}
-
-static const char *
-be_caller_arn(void *arg)
-{
-	return collect_caller_arn(arg);
-}
-
-struct dash {
-	struct env *e;
-	struct app *app;
-};
-
-static void
-dash_msg(int level, const char *msg, void *arg)
-{
-	struct dash *d = arg;
-
-	ui_message(app_ui(d->app), level, "%s", msg);
-}
-
-/* After each complete refresh, and once on the way out. */
+/* After each complete refresh: the cache (a failure is logged; the next refresh tries again). */
 static void
 dash_save(void *arg)
 {
-	struct dash *d = arg;
+	struct env *e = arg;
 	char *cause = NULL;
 
-	if (d->e->cache != NULL && cache_save(d->e->cache, d->e->m, &cause) < 0) {
-		ui_message(app_ui(d->app), LOG_WARN, "cache not saved: %s", cause != NULL ? cause : "?");
-		free(cause);
-	}
-}
-
-static void
-dash_exit_save(void *arg)
-{
-	struct dash *d = arg;
-	char *cause = NULL;
-
-	if (d->e->cache != NULL && cache_save(d->e->cache, d->e->m, &cause) < 0) {
+	if (e->cache != NULL && cache_save(e->cache, e->m, &cause) < 0) {
 		log_msg(LOG_WARN, "cache not saved: %s", cause != NULL ? cause : "?");
 		free(cause);
 	}
 }
 
+/* The live dashboard (tui/dashboard.h) over the collector. */
 static int
 run_dashboard(struct env *e)
 {
-	struct dash d = { e, NULL };
-	struct ui_backend be;
-	struct app_config ac;
+	struct dashboard_params p;
 	struct collect *c;
-	struct buf diag;
-	char *cause = NULL;
+	char *cause = NULL, *start_msg = NULL;
 	int rc;
 
 	c = collect_new(&e->loop, e->m, e->client, e->base, &e->ccfg, &cause);
@@ -754,66 +639,23 @@ run_dashboard(struct env *e)
 		free(cause);
 		return EXIT_USAGE;
 	}
-	memset(&be, 0, sizeof be);
-	be.refresh_all = be_refresh_all;
-	be.refresh_account = be_refresh_account;
-	be.fetch_detail = be_fetch_detail;
-	be.set_paused = be_set_paused;
-	be.set_regions = be_set_regions;
-	be.progress = be_progress;
-	be.caller_arn = be_caller_arn;
-	be.arg = c;
-	memset(&ac, 0, sizeof ac);
-	ac.loop = &e->loop;
-	ac.ui.model = e->m;
-	ac.ui.backend = &be;
-	ac.ui.profile = e->profile_name;
-	ac.ui.theme = e->cfg.theme;
-	ac.ui.ascii = e->cfg.ascii;
-	ac.ui.no_color = e->cfg.color == CONFIG_COLOR_NEVER;
-	ac.ui.no_mouse = !e->cfg.mouse;
-	ac.save = dash_exit_save;
-	ac.save_arg = &d;
-	buf_init(&diag);
-	d.app = app_new(&ac, &diag, &cause);
-	if (d.app == NULL) {
-		say(e, "%s", cause != NULL ? cause : "the dashboard cannot start");
-		free(cause);
-		buf_done(&diag);
-		collect_free(c);
-		return EXIT_USAGE;
-	}
-	if (diag.len > 0)
-		ui_message(app_ui(d.app), LOG_WARN, "%s", diag.data);
-	buf_done(&diag);
-	collect_set_msg_cb(c, dash_msg, &d);
-	collect_set_done_cb(c, dash_save, &d);
+	collect_set_done_cb(c, dash_save, e);
 	if (collect_start(c, &cause) != 0) {
-		ui_message(app_ui(d.app), LOG_ERROR, "%s", cause != NULL ? cause : "cannot start");
+		start_msg = xasprintf("cannot start collecting: %s", cause != NULL ? cause : "?");
 		free(cause);
-		cause = NULL;
 	}
-	rc = app_run(d.app, &cause);
-	if (rc < 0) {
-		say(e, "%s", cause != NULL ? cause : "the terminal could not be used");
-		free(cause);
-		rc = EXIT_USAGE;
-	}
+	memset(&p, 0, sizeof p);
+	p.loop = &e->loop;
+	p.model = e->m;
+	p.cfg = &e->cfg;
+	p.collect = c;
+	p.save = dash_save;
+	p.save_arg = e;
+	p.start_message = start_msg;
+	rc = dashboard_run(&p);
+	free(start_msg);
 	collect_free(c);
-	app_free(d.app);
 	return rc;
-}
-
-static int
-list_themes(void)
-{
-	size_t n = 0;
-	char **names = theme_list(&n);
-
-	for (size_t i = 0; i < n; i++)
-		printf("%s\n", names[i]);
-	theme_list_free(names, n);
-	return fflush(stdout) == 0 ? 0 : EXIT_PARTIAL;
 }
 
 /* ------------------------------------------------------------------ main */
@@ -868,7 +710,13 @@ main(int argc, char **argv)
 		return rc;
 	}
 	if (e.opt.list_themes) {
-		rc = list_themes();
+		rc = dashboard_list_themes(stdout, stderr);
+		config_done(&e.cfg);
+		log_close();
+		return rc;
+	}
+	if (e.opt.open != NULL) {
+		rc = dashboard_open(e.opt.open, &e.cfg);
 		config_done(&e.cfg);
 		log_close();
 		return rc;

@@ -286,7 +286,7 @@ test_curses_colors_and_mono(void **state)
 	(void)state;
 	unsetenv("NO_COLOR");
 	t_screen_open(80, 24);
-	assert_int_equal(theme_detect_colors(0), THEME_256);
+	assert_int_equal(theme_detect_colors(0, 0), THEME_256);
 	theme_apply(t, THEME_256);
 	theme_attr(ROLE_OK, 0, &a, &p);
 	theme_attr(ROLE_BAD, 0, &b, &q);
@@ -307,9 +307,10 @@ test_curses_colors_and_mono(void **state)
 	}
 	/* NO_COLOR: attributes only, roles still told apart */
 	setenv("NO_COLOR", "1", 1);
-	assert_int_equal(theme_detect_colors(0), THEME_MONO);
+	assert_int_equal(theme_detect_colors(0, 0), THEME_MONO);
+	assert_int_equal(theme_detect_colors(0, 1), THEME_256); /* color = always */
 	unsetenv("NO_COLOR");
-	assert_int_equal(theme_detect_colors(1), THEME_MONO);
+	assert_int_equal(theme_detect_colors(1, 0), THEME_MONO);
 	theme_apply(t, THEME_MONO);
 	theme_attr(ROLE_CRITICAL, 0, &a, &p);
 	assert_int_equal(p, 0);
