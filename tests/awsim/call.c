@@ -195,6 +195,9 @@ call__xml_error(struct call *c, int status, const char *code, const char *msg)
 	    c->request_id);
 }
 
+static void call__verror(struct call *c, int status, const char *code, const char *extra,
+    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
 static void
 call__verror(struct call *c, int status, const char *code, const char *extra, const char *fmt,
     va_list ap)
