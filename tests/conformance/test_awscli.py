@@ -89,6 +89,8 @@ class Result:
 class Cli:
     """Debian's aws pointed at one awsim, in a private HOME."""
 
+    runs = 0  # invocations, all instances (each is a process start-up)
+
     def __init__(self, sim, home):
         self.sim = sim
         self.home = home
@@ -114,6 +116,7 @@ class Cli:
     def run(self, *args, creds=None, region="us-east-1", extra=None, endpoint=True):
         cmd = [AWS] + (["--endpoint-url", self.sim.endpoint] if endpoint else []) + \
             ["--output", "json", "--no-cli-pager", "--region", region] + list(args)
+        Cli.runs += 1
         p = subprocess.run(cmd, env=self.env(creds, extra, region), stdin=subprocess.DEVNULL,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
         return Result(list(args), p)
@@ -162,6 +165,7 @@ class AwsCli(unittest.TestCase):
     def tearDownClass(cls):
         cls.sim.stop()
         shutil.rmtree(cls.home, ignore_errors=True)
+        print("# %d aws invocations" % Cli.runs, flush=True)
 
     def tearDown(self):
         self.sim.faults({"throttle": 0, "clear_rules": True})
