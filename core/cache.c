@@ -56,7 +56,9 @@ struct cache {
 	char *path;   /* dir/name.cache */
 	char *prev;   /* dir/name.cache.prev */
 	char *lock;   /* dir/name.lock */
+	char *prevtmp; /* dir/.name.cache.prev-tmp */
 	unsigned lock_wait_ms;
+	int pending;  /* an async save is under way */
 	cache_msg_fn msg;
 	void *arg;
 };
@@ -210,6 +212,7 @@ cache_new(const char *dir, const char *name, cache_msg_fn msg, void *arg, char *
 	c->path = xasprintf("%s/%s.cache", d, name);
 	c->prev = xasprintf("%s/%s.cache.prev", d, name);
 	c->lock = xasprintf("%s/%s.lock", d, name);
+	c->prevtmp = xasprintf("%s/.%s.cache.prev-tmp", d, name);
 	c->lock_wait_ms = CACHE_LOCK_WAIT_MS;
 	c->msg = msg;
 	c->arg = arg;
@@ -226,6 +229,7 @@ cache_free(struct cache *c)
 	free(c->path);
 	free(c->prev);
 	free(c->lock);
+	free(c->prevtmp);
 	free(c);
 }
 
@@ -711,9 +715,9 @@ cache__sweep(const struct cache *c)
 	free(prefix);
 }
 
-/* Writes the whole temp file: placeholder header, body, real header, fsync. 0 / errno. */
+/* Writes the whole temp file: placeholder header, body, then the real header. 0 / errno. */
 static int
-cache__write_tmp(const struct cache *c, int fd, const struct model *m)
+cache__write_tmp(int fd, const struct model *m)
 {
 	struct report_opts o = {.flags = REPORT_CACHE};
 	struct cache__writer w = {.fd = fd, .sha = EVP_MD_CTX_new(), .err = 0};
@@ -723,7 +727,6 @@ cache__write_tmp(const struct cache *c, int fd, const struct model *m)
 	off_t body;
 	int n;
 
-	(void)c;
 	if (w.sha == NULL || EVP_DigestInit_ex(w.sha, EVP_sha256(), NULL) != 1) {
 		EVP_MD_CTX_free(w.sha);
 		return EIO;
@@ -753,9 +756,6 @@ cache__write_tmp(const struct cache *c, int fd, const struct model *m)
 	if (pwrite(fd, header, CACHE_HEADER_LEN, 0) != (ssize_t)CACHE_HEADER_LEN)
 		return errno != 0 ? errno : EIO;
 	cache__fault("after-write");
-	if (fsync(fd) < 0)
-		return errno;
-	cache__fault("after-fsync");
 	return 0;
 }
 
@@ -763,100 +763,222 @@ cache__write_tmp(const struct cache *c, int fd, const struct model *m)
 static int
 cache__keep_prev(const struct cache *c)
 {
-	char *tmp = xasprintf("%s/.%s.cache.prev-tmp", c->dir, c->name);
 	int rc = 0;
 
-	unlink(tmp);
-	if (link(c->path, tmp) == 0) {
-		if (rename(tmp, c->prev) < 0) {
+	unlink(c->prevtmp);
+	if (link(c->path, c->prevtmp) == 0) {
+		if (rename(c->prevtmp, c->prev) < 0) {
 			rc = -1;
-			unlink(tmp);
+			unlink(c->prevtmp);
 		}
 	} else if (errno != ENOENT) {
 		/* No hard links here (some network file systems): move it instead. */
 		if (rename(c->path, c->prev) < 0 && errno != ENOENT)
 			rc = -1;
 	}
-	free(tmp);
+	return rc;
+}
+
+/*
+ * One save in three steps: prepare (on the loop: lock, temp file, the
+ * document into the page cache), commit (may run on a thread: fsync, .prev,
+ * rename, directory fsync; touches no model and no message), finish (on the
+ * loop: unlock, clean up, the cause).
+ */
+struct cache__save {
+	int lk;
+	int fd;
+	char *tmp;
+	int err;      /* errno of the failed step, 0 */
+	int dir_err;  /* errno of the directory fsync after a good rename, 0 */
+};
+
+static int
+cache__save_prepare(struct cache *c, const struct model *m, struct cache__save *s, char **cause)
+{
+	static unsigned seq;
+	char *show;
+
+	memset(s, 0, sizeof *s);
+	s->lk = s->fd = -1;
+	if (cache__dir(c, 1, cause) != 0)
+		return -1;
+	s->lk = cache__lock(c, c->lock_wait_ms);
+	if (s->lk == -2) {
+		show = cache__show(c->dir);
+		cache__cause(cause, "another orgtop is saving the cache in %s; this save was skipped",
+		    show);
+		free(show);
+		return 1;
+	}
+	if (s->lk < 0) {
+		s->err = errno;
+		return 0;
+	}
+	cache__sweep(c);
+	s->tmp = xasprintf("%s/.%s.cache.tmp-%ld-%u", c->dir, c->name, (long)getpid(), seq++);
+	s->fd = open(s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (s->fd < 0) {
+		s->err = errno;
+		free(s->tmp);
+		s->tmp = NULL; /* nothing to remove */
+		return 0;
+	}
+	if (fchmod(s->fd, 0600) < 0) {
+		s->err = errno;
+		return 0;
+	}
+	s->err = cache__write_tmp(s->fd, m);
+	return 0;
+}
+
+static void
+cache__save_commit(const struct cache *c, struct cache__save *s)
+{
+	int fd = s->fd;
+
+	if (s->err != 0)
+		return;
+	if (fsync(fd) < 0) {
+		s->err = errno;
+		return;
+	}
+	cache__fault("after-fsync");
+	s->fd = -1;
+	if (close(fd) < 0) {
+		s->err = errno;
+		return;
+	}
+	if (cache__keep_prev(c) < 0 || rename(s->tmp, c->path) < 0) {
+		s->err = errno;
+		return;
+	}
+	free(s->tmp);
+	s->tmp = NULL; /* it is the cache now */
+	cache__fault("after-rename");
+	if (cache__fsync_dir(c->dir) < 0)
+		s->dir_err = errno;
+}
+
+static int
+cache__save_finish(const struct cache *c, struct cache__save *s, char **cause)
+{
+	char *show = cache__show(c->dir);
+	int rc = 0;
+
+	if (s->fd >= 0)
+		close(s->fd);
+	if (s->tmp != NULL)
+		unlink(s->tmp);
+	cache__unlock(s->lk);
+	if (s->err != 0) {
+		cache__cause(cause, "cannot save the cache in %s: %s (the data on screen is kept)",
+		    show, strerror(s->err));
+		rc = -1;
+	} else if (s->dir_err != 0) {
+		cache__cause(cause, "the cache in %s was written but the directory could not be "
+				    "synced: %s",
+		    show, strerror(s->dir_err));
+		rc = -1;
+	}
+	free(show);
+	free(s->tmp);
+	memset(s, 0, sizeof *s);
 	return rc;
 }
 
 int
 cache_save(struct cache *c, const struct model *m, char **cause)
 {
-	static unsigned seq;
-	char *tmp = NULL, *show = NULL;
-	int lk, fd = -1, err, rc;
+	struct cache__save s;
+	int rc;
 
-	rc = cache__dir(c, 1, cause);
-	if (rc != 0)
-		return -1;
-	show = cache__show(c->dir);
-	lk = cache__lock(c, c->lock_wait_ms);
-	if (lk == -2) {
-		cache__cause(cause, "another orgtop is saving the cache in %s; this save was skipped",
-		    show);
-		free(show);
+	if (c->pending) {
+		cache__cause(cause, "a save of this cache is still under way; this one was skipped");
 		return 1;
 	}
-	if (lk < 0) {
-		err = errno;
-		goto fail;
-	}
-	cache__sweep(c);
-	tmp = xasprintf("%s/.%s.cache.tmp-%ld-%u", c->dir, c->name, (long)getpid(), seq++);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		err = errno;
-		goto fail_unlock;
-	}
-	if (fchmod(fd, 0600) < 0) {
-		err = errno;
-		goto fail_unlink;
-	}
-	err = cache__write_tmp(c, fd, m);
-	if (err != 0)
-		goto fail_unlink;
-	if (close(fd) < 0) {
-		fd = -1;
-		err = errno;
-		goto fail_unlink;
-	}
-	fd = -1;
-	if (cache__keep_prev(c) < 0) {
-		err = errno;
-		goto fail_unlink;
-	}
-	if (rename(tmp, c->path) < 0) {
-		err = errno;
-		goto fail_unlink;
-	}
-	cache__fault("after-rename");
-	if (cache__fsync_dir(c->dir) < 0) {
-		err = errno;
-		cache__unlock(lk);
-		cache__cause(cause, "the cache in %s was written but the directory could not be "
-				    "synced: %s",
-		    show, strerror(err));
-		free(show);
-		free(tmp);
-		return -1;
-	}
-	cache__unlock(lk);
-	free(show);
-	free(tmp);
-	return 0;
+	rc = cache__save_prepare(c, m, &s, cause);
+	if (rc != 0)
+		return rc;
+	cache__save_commit(c, &s);
+	return cache__save_finish(c, &s, cause);
+}
 
-fail_unlink:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-fail_unlock:
-	cache__unlock(lk);
-fail:
-	cache__cause(cause, "cannot save the cache in %s: %s (the data on screen is kept)", show,
-	    strerror(err));
-	free(show);
-	free(tmp);
-	return -1;
+/* ------------------------------------------------------------ async save */
+
+struct cache__async {
+	uv_work_t work;
+	struct cache *c;
+	struct cache__save s;
+	cache_saved_fn cb;
+	void *arg;
+};
+
+static void
+cache__async_work(uv_work_t *w)
+{
+	struct cache__async *a = w->data;
+
+	cache__save_commit(a->c, &a->s);
+}
+
+static void
+cache__async_done(uv_work_t *w, int status)
+{
+	struct cache__async *a = w->data;
+	char *cause = NULL;
+	int rc;
+
+	if (status == UV_ECANCELED && a->s.err == 0)
+		a->s.err = ECANCELED;
+	rc = cache__save_finish(a->c, &a->s, &cause);
+	a->c->pending = 0;
+	if (a->cb != NULL)
+		a->cb(rc, cause, a->arg);
+	free(cause);
+	free(a);
+}
+
+int
+cache_save_async(struct cache *c, uv_loop_t *loop, const struct model *m, cache_saved_fn cb,
+    void *arg, char **cause)
+{
+	struct cache__async *a;
+	int rc;
+
+	if (c->pending) {
+		cache__cause(cause, "a save of this cache is still under way; this one was skipped");
+		return 1;
+	}
+	a = xcalloc(1, sizeof *a);
+	rc = cache__save_prepare(c, m, &a->s, cause);
+	if (rc != 0) {
+		free(a);
+		return rc;
+	}
+	if (a->s.err != 0) {
+		rc = cache__save_finish(c, &a->s, cause);
+		free(a);
+		return rc;
+	}
+	a->c = c;
+	a->cb = cb;
+	a->arg = arg;
+	a->work.data = a;
+	rc = uv_queue_work(loop, &a->work, cache__async_work, cache__async_done);
+	if (rc != 0) {
+		/* No thread pool: finish here and now. */
+		cache__save_commit(c, &a->s);
+		rc = cache__save_finish(c, &a->s, cause);
+		free(a);
+		return rc;
+	}
+	c->pending = 1;
+	return 0;
+}
+
+int
+cache_save_pending(const struct cache *c)
+{
+	return c->pending;
 }

@@ -39,6 +39,8 @@
 
 #include <stddef.h>
 
+#include <uv.h>
+
 struct model;
 
 /* The cache format version this build writes and reads. */
@@ -99,6 +101,24 @@ int cache_load(struct cache *c, struct model *m, char **cause);
  * failure the previous generations on disk are untouched.
  */
 int cache_save(struct cache *c, const struct model *m, char **cause);
+
+/* The result of an asynchronous save: 0 saved, -1 with cause (borrowed for the call). */
+typedef void (*cache_saved_fn)(int status, const char *cause, void *arg);
+
+/*
+ * cache_save() without blocking the loop on the disk: the document is
+ * streamed to the temp file on the loop (into the page cache), then fsync,
+ * .prev, rename and the directory fsync run on libuv's thread pool, and cb
+ * gets the result on the loop. Returns 0 when started (cb will be called),
+ * 1 when skipped (another instance holds the lock, or a save of this cache
+ * is still pending; *cause), -1 when it failed before the thread pool was
+ * needed (*cause; cb is not called). m is not needed after the call. The
+ * cache must not be freed while a save is pending (cache_save_pending()):
+ * run the loop until cb is called.
+ */
+int cache_save_async(struct cache *c, uv_loop_t *loop, const struct model *m, cache_saved_fn cb,
+    void *arg, char **cause);
+int cache_save_pending(const struct cache *c);
 
 /*
  * Decodes one cache file's bytes into m (the header, length, checksum and

@@ -42,6 +42,10 @@ struct collect_config {
 	unsigned interval[SRC__COUNT]; /* seconds; 0 = the default */
 	unsigned region_deadline; /* seconds a region may take before its cells become errors */
 	int once;                 /* one refresh of everything, no timers */
+	/* Added by the collect branch: */
+	const char *sso_region;   /* Identity Center's home region (--sso-region), or NULL: found
+	                             by trying ListInstances in the profile's region, then the
+	                             management account's enabled regions */
 };
 
 struct collect_progress {
@@ -54,9 +58,17 @@ struct collect_progress {
 	int refreshing;           /* a refresh is under way */
 	int paused;
 	double last_complete;     /* epoch seconds of the last complete refresh, 0 if none */
+	/* Added by the collect branch: */
+	int creds_failed;         /* the base credentials were refused or missing: nothing fetched */
+	int org_incomplete;       /* a listing of the organization failed: accounts may be missing */
 };
 
-/* Messages for the status line ("SSO session expired: run aws sso login --profile x"). */
+/*
+ * Messages for the status line ("SSO session expired: run aws sso login
+ * --profile x"). level is an enum log_level of core/log.h (LOG_ERROR,
+ * LOG_WARN, LOG_INFO); msg is sanitised (core/text.h) and borrowed for the
+ * call. The collector also writes each message to the log.
+ */
 typedef void (*collect_msg_cb)(int level, const char *msg, void *arg);
 
 struct collect;

@@ -25,7 +25,7 @@
 #include "core/util.h"
 #include "core/xmalloc.h"
 
-#define REASON_COLS 200  /* a reason is cut to this many columns */
+#define REASON_COLS 1024 /* a reason is cut to this many columns (AWS messages with ARNs run long) */
 #define CHANGE_COLS 160  /* a change-log sentence too */
 #define INTERN_CHUNK 65536
 
@@ -674,28 +674,53 @@ model_region_find(const struct model *m, const char *name)
 
 /* ------------------------------------------------------------------- OUs */
 
-/* Recomputes every OU's path and depth from its parent chain. */
+/* Recomputes one OU's path and depth from its parent chain (chain: scratch of nous ints). */
 static void
-model__ou_paths(struct model *m)
+model__ou_path1(struct model *m, size_t i, int *chain, struct buf *b)
+{
+	size_t n = 0;
+
+	for (int p = (int)i; p >= 0 && n < m->nous; p = m->ous[p].parent)
+		chain[n++] = p;
+	buf_reset(b);
+	for (size_t k = n; k-- > 0;) {
+		buf_adds(b, m->ous[chain[k]].name);
+		if (k > 0)
+			buf_addc(b, '/');
+	}
+	free(m->ous[i].path);
+	m->ous[i].path = xstrdup(b->data);
+	m->ous[i].depth = (int)n - 1;
+}
+
+/* Whether OU i is root or below it. */
+static int
+model__ou_under(const struct model *m, int i, int root)
+{
+	size_t steps = 0;
+
+	for (int p = i; p >= 0 && steps <= m->nous; p = m->ous[p].parent, steps++) {
+		if (p == root)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Recomputes the paths of root's subtree (root < 0: every OU). A walk adds
+ * OUs parent first, so a new OU costs one path; only a rename or a move
+ * touches a subtree.
+ */
+static void
+model__ou_paths(struct model *m, int root)
 {
 	struct buf b;
 	int *chain = xcalloc(m->nous ? m->nous : 1, sizeof *chain);
 
 	buf_init(&b);
 	for (size_t i = 0; i < m->nous; i++) {
-		size_t n = 0;
-
-		for (int p = (int)i; p >= 0 && n < m->nous; p = m->ous[p].parent)
-			chain[n++] = p;
-		buf_reset(&b);
-		for (size_t k = n; k-- > 0;) {
-			buf_adds(&b, m->ous[chain[k]].name);
-			if (k > 0)
-				buf_addc(&b, '/');
-		}
-		free(m->ous[i].path);
-		m->ous[i].path = xstrdup(b.data);
-		m->ous[i].depth = (int)n - 1;
+		if (root < 0 || model__ou_under(m, (int)i, root))
+			model__ou_path1(m, i, chain, &b);
 	}
 	buf_done(&b);
 	free(chain);
@@ -721,8 +746,10 @@ model_ou_upsert(struct model *m, const char *id, const char *name, int parent)
 	char *clean;
 	int i;
 
-	if (id == NULL || *id == '\0' || strlen(id) >= sizeof ou->id)
-		return -1;
+	if (id == NULL || *id == '\0' || strlen(id) >= sizeof ou->id ||
+	    strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-") !=
+		strlen(id))
+		return -1; /* AWS's ids are r-xxxx and ou-xxxx-xxxxxxxx: anything else is not one */
 	clean = text_clean(name != NULL ? name : "", 0);
 	i = idx_find(&m->ou_idx, OU_IDX(m), id);
 	if (i < 0) {
@@ -740,11 +767,22 @@ model_ou_upsert(struct model *m, const char *id, const char *name, int parent)
 	ou = &m->ous[i];
 	if (parent < 0 || (size_t)parent >= m->nous || model__ou_cycle(m, i, parent))
 		parent = -1;
-	if (ou->name == NULL || strcmp(ou->name, clean) != 0 || ou->parent != parent) {
+	if (ou->name == NULL) {
+		/* A new OU has no children yet: its own path is all there is to compute. */
+		struct buf b;
+		int *chain = xcalloc(m->nous, sizeof *chain);
+
+		ou->name = clean;
+		ou->parent = parent;
+		buf_init(&b);
+		model__ou_path1(m, (size_t)i, chain, &b);
+		buf_done(&b);
+		free(chain);
+	} else if (strcmp(ou->name, clean) != 0 || ou->parent != parent) {
 		free(ou->name);
 		ou->name = clean;
 		ou->parent = parent;
-		model__ou_paths(m);
+		model__ou_paths(m, i);
 	} else {
 		free(clean);
 	}
@@ -1561,7 +1599,7 @@ model__prune_ous(struct model *m)
 			m->accounts[a].ou = map[m->accounts[a].ou];
 	}
 	idx_rebuild(&m->ou_idx, OU_IDX(m), m->nous);
-	model__ou_paths(m);
+	model__ou_paths(m, -1);
 	free(keep);
 	free(map);
 }

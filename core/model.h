@@ -206,7 +206,8 @@ int model_region_find(const struct model *m, const char *name);
 
 /*
  * OUs. Adds or updates (by id); returns the index. name is sanitised here.
- * Returns -1 for an id that is empty or longer than 39 bytes; a parent that
+ * Returns -1 for an id that is empty, longer than 39 bytes or has a
+ * character outside [A-Za-z0-9_.:-]; a parent that
  * is out of range or would make a cycle is treated as -1 (a root).
  */
 int model_ou_upsert(struct model *m, const char *id, const char *name, int parent);
@@ -238,8 +239,9 @@ void model_clear_changes(struct model *m);
 
 /*
  * Setters for values. Each sets state MS_OK, MF_HAS_VALUE, fetched_at = at,
- * clears the reason, and sets MF_CHANGED / account.changed / a change record
- * when the value differs from the previous one.
+ * clears the reason and MF_INFLIGHT, and sets MF_CHANGED / account.changed /
+ * a change record when the value differs from the previous one (a first
+ * value is not a change). Indices out of range are ignored.
  */
 void model_set_config(struct model *m, size_t a, size_t r, unsigned compliant, unsigned noncompliant,
     int capped, double at);
@@ -266,7 +268,9 @@ enum model_item {
  * Sets the state of an item without a new value. A previous value is kept:
  * for MS_ERROR/MS_THROTTLED a cell that has a value shows it as stale.
  * reason is sanitised and interned (NULL for none). region < 0 with a
- * cell item applies to every region of the account.
+ * cell item applies to every region of the account. MS_STALE (and MS_OK,
+ * except for MI_ACCESS) on an item without a value is ignored: it would
+ * show a value that is not there. A final state clears MF_INFLIGHT.
  */
 void model_set_state(struct model *m, size_t a, int region, enum model_item item,
     enum model_state st, const char *reason, double at);
@@ -300,7 +304,7 @@ double model_budget_crit(const struct model *m);
  */
 void model_swap(struct model *a, struct model *b);
 
-/* The status of an item (cell items need a region). Borrowed. */
+/* The status of an item (cell items need a region). Borrowed; NULL for indices out of range. */
 const struct model_status *model_status_of(const struct model *m, size_t a, int region,
     enum model_item item);
 

@@ -278,7 +278,7 @@ json_status(struct out *w, const struct model_status *st, unsigned flags, const 
 		out_printf(w, ",\"%sreason\":", prefix);
 		json_str(w, st->reason);
 	}
-	if ((flags & REPORT_CACHE) && (st->flags & MF_HAS_VALUE) && st->fetched_at != 0)
+	if ((flags & REPORT_CACHE) && (st->flags & MF_HAS_VALUE))
 		out_printf(w, ",\"%sfetched_at\":%u", prefix, (unsigned)st->fetched_at);
 }
 
@@ -1601,9 +1601,12 @@ jp_unicode(struct jp *p, const char *esc)
 	return 0;
 }
 
-/* Reads a string into p->str (decoded, NUL-terminated, valid UTF-8). */
+/*
+ * Reads a string into p->str (decoded, NUL-terminated, valid UTF-8), or
+ * with keep 0 only validates it (skipping costs no copy).
+ */
 static int
-jp_string(struct jp *p)
+jp_string_ex(struct jp *p, int keep)
 {
 	const char *start;
 
@@ -1620,7 +1623,8 @@ jp_string(struct jp *p)
 		while (p->p < p->end && (unsigned char)*p->p >= 0x20 && (unsigned char)*p->p < 0x80 &&
 		    *p->p != '"' && *p->p != '\\')
 			p->p++;
-		buf_add(&p->str, run, (size_t)(p->p - run));
+		if (keep)
+			buf_add(&p->str, run, (size_t)(p->p - run));
 		if (p->str.len > JP_MAX_STRING) {
 			jp_fail(p, start, "a string longer than 1 MiB");
 			return -1;
@@ -1689,10 +1693,17 @@ jp_string(struct jp *p)
 				jp_fail(p, p->p, "invalid UTF-8 in a string");
 				return -1;
 			}
-			buf_add(&p->str, p->p, n);
+			if (keep)
+				buf_add(&p->str, p->p, n);
 			p->p += n;
 		}
 	}
+}
+
+static int
+jp_string(struct jp *p)
+{
+	return jp_string_ex(p, 1);
 }
 
 static int
@@ -1701,7 +1712,10 @@ jp_isdigit(const struct jp *p, const char *q)
 	return q < p->end && *q >= '0' && *q <= '9';
 }
 
-/* Reads a number (RFC 8259 grammar). integral says whether it had no fraction or exponent. */
+/*
+ * Reads a number (RFC 8259 grammar); out NULL only checks it. integral
+ * says whether it had no fraction or exponent.
+ */
 static int
 jp_number(struct jp *p, double *out, int *integral)
 {
@@ -1750,6 +1764,23 @@ jp_number(struct jp *p, double *out, int *integral)
 	if (n >= sizeof tmp) {
 		jp_fail(p, p->p, "a number longer than %zu characters", sizeof tmp - 1);
 		return -1;
+	}
+	if (out == NULL) {
+		p->p = q; /* skipping: the grammar was all there was to check */
+		return 0;
+	}
+	if (integ && n <= 15) {
+		/* Exact in a double: no strtod needed (most numbers here are counts). */
+		const char *d = p->p + (*p->p == '-');
+		long long iv = 0;
+
+		while (d < q)
+			iv = iv * 10 + (*d++ - '0');
+		*out = *p->p == '-' ? -(double)iv : (double)iv;
+		if (integral != NULL)
+			*integral = 1;
+		p->p = q;
+		return 0;
 	}
 	memcpy(tmp, p->p, n);
 	tmp[n] = '\0';
@@ -1847,7 +1878,6 @@ jp_array_next(struct jp *p, size_t idx)
 static int
 jp_skip(struct jp *p)
 {
-	double d;
 	int c = jp_peek(p), r;
 	size_t i;
 
@@ -1879,7 +1909,7 @@ jp_skip(struct jp *p)
 		p->depth--;
 		return r;
 	case '"':
-		return jp_string(p);
+		return jp_string_ex(p, 0);
 	case 't':
 		return jp_literal(p, "true");
 	case 'f':
@@ -1891,7 +1921,7 @@ jp_skip(struct jp *p)
 		return -1;
 	default:
 		if (c == '-' || (c >= '0' && c <= '9'))
-			return jp_number(p, &d, NULL);
+			return jp_number(p, NULL, NULL);
 		jp_fail(p, p->p, "expected a value");
 		return -1;
 	}
@@ -2639,7 +2669,10 @@ out:
 	return rc;
 }
 
-/* OUs in two passes: every OU first, then the parents (an OU may precede its parent). */
+/*
+ * OUs: in one pass when parents come first (as written: sorted by path);
+ * an OU listed before its parent gets it in a second pass.
+ */
 static int
 load_ous(struct loader *L, const struct jp_field *f)
 {
@@ -2648,7 +2681,7 @@ load_ous(struct loader *L, const struct jp_field *f)
 	const char *end = NULL;
 	char **parents = NULL, **ids = NULL, **names = NULL;
 	size_t n = 0;
-	int r, rc = -1;
+	int r, rc = -1, parent;
 
 	jp_at(p, f);
 	if (jp_peek(p) == 'n')
@@ -2684,9 +2717,14 @@ load_ous(struct loader *L, const struct jp_field *f)
 		r = jp_get_string(p, &of[2], 0, 1);
 		if (r < 0)
 			goto out;
-		if (r > 0)
-			parents[n - 1] = xstrdup(p->str.data);
-		if (model_ou_upsert(L->m, ids[n - 1], names[n - 1], -1) < 0) {
+		parent = -1;
+		if (r > 0) {
+			/* A parent listed earlier is used now; a later one in the second pass. */
+			parent = model_ou_find(L->m, p->str.data);
+			if (parent < 0)
+				parents[n - 1] = xstrdup(p->str.data);
+		}
+		if (model_ou_upsert(L->m, ids[n - 1], names[n - 1], parent) < 0) {
 			jp_fail(p, of[0].at, "id: not a valid OU id");
 			goto out;
 		}
@@ -2694,8 +2732,6 @@ load_ous(struct loader *L, const struct jp_field *f)
 		jp_pop(p);
 	}
 	for (size_t i = 0; i < n; i++) {
-		int parent;
-
 		if (parents[i] == NULL)
 			continue;
 		parent = model_ou_find(L->m, parents[i]);

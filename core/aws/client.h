@@ -71,7 +71,7 @@ struct aws_client;
  * Creates a client on loop (borrowed; must outlive it). cfg may be NULL.
  * Reads AWS_MAX_ATTEMPTS, AWS_CA_BUNDLE and (per call) AWS_ENDPOINT_URL*.
  * Returns NULL with *cause (a bad AWS_MAX_ATTEMPTS, a CA bundle that can't
- * be read). Warnings that do not stop it (none yet) would go to the log.
+ * be read).
  */
 struct aws_client *aws_client_new(uv_loop_t *loop, const struct aws_client_config *cfg,
     char **cause);
@@ -97,12 +97,27 @@ struct ratelimit *aws_client_ratelimit(struct aws_client *c);
 #define AWS_CALL_NO_RATELIMIT 0x02 /* bypass the rate limiter */
 
 /*
+ * A request already in wire form (the core/services builders make these):
+ * used instead of params when aws_request.raw is set. Borrowed strings.
+ */
+struct aws_raw_request {
+	const char *method;       /* "POST", "GET" */
+	const char *path;         /* percent-encoded, starts with '/' */
+	const char *query;        /* encoded, without '?'; NULL or "" for none */
+	const char *body;         /* NULL for none */
+	size_t body_len;
+	const char *content_type; /* NULL: none */
+	const char *target;       /* X-Amz-Target, NULL: none */
+};
+
+/*
  * One call. Everything is borrowed for the duration of aws_client_call()
- * only (params is serialised right away), except creds, which must stay
+ * only (params or raw are copied right away), except creds, which must stay
  * valid until the callback has run.
  *
  * params: the operation's input keyed by wire names (see protocol.h); NULL
- * for none. creds: NULL sends the request unsigned (ENDPOINT_UNSIGNED
+ * for none. raw: the request in wire form instead (params is then ignored;
+ * aws_client_paginate() needs params). creds: NULL sends the request unsigned (ENDPOINT_UNSIGNED
  * services always are). account: the account the credentials belong to,
  * which keys the rate limiter with the region and service (NULL or "" when
  * unknown). deadline_ms: absolute time on the util_monotonic_ms() clock
@@ -116,6 +131,7 @@ struct aws_request {
 	const char *operation;
 	const char *region;      /* NULL: the client's region */
 	const cJSON *params;
+	const struct aws_raw_request *raw;
 	struct creds_provider *creds;
 	const char *account;
 	uint64_t deadline_ms;
@@ -161,8 +177,10 @@ typedef void (*aws_call_cb)(const struct aws_result *res, void *arg);
 struct aws_call; /* valid until its callback returns */
 
 /*
- * Starts a call. Never NULL and never calls cb synchronously: every
- * failure, even a malformed request or a refused endpoint, comes through cb.
+ * Starts a call. Never calls cb synchronously: every failure, even a
+ * malformed request or a refused endpoint, comes through cb. Never NULL,
+ * except for a call made from a callback run by aws_client_free(): that
+ * call's cb has then already run, cancelled.
  */
 struct aws_call *aws_client_call(struct aws_client *c, const struct aws_request *req,
     aws_call_cb cb, void *arg);

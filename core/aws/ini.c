@@ -276,7 +276,11 @@ ini__trim(const char **b, const char **e)
 		(*e)--;
 }
 
-/* Cuts an inline comment: '#' or ';' after whitespace (the line is already trimmed). */
+/*
+ * Cuts an inline comment from the trimmed text [b, e): a '#' or ';' after
+ * whitespace, never the first character (so "key = #x" keeps "#x", as
+ * botocore does; "key = x # note" is "x", as the other AWS SDKs read it).
+ */
 static const char *
 ini__cut_comment(const char *b, const char *e)
 {
@@ -348,7 +352,7 @@ ini__header(struct ini_parser *ps, const char *b, const char *e)
 
 	if (close == NULL)
 		return ini__fail(ps, "expected ']' to close the section header");
-	if (close + 1 != e)
+	if (close + 1 != e && ini__cut_comment(close, e) != close + 1)
 		return ini__fail(ps, "expected the end of the line after ']'");
 	ne = close;
 	ini__trim(&nb, &ne);
@@ -380,6 +384,8 @@ ini__key_line(struct ini_parser *ps, const char *b, const char *e, int indent)
 		return ini__fail(ps, "expected a key name before '%s'", *d == '=' ? "=" : ":");
 	vb = d + 1;
 	ini__trim(&vb, &ve);
+	if (vb < ve)
+		ve = ini__cut_comment(vb, ve);
 	key = xstrndup(kb, (size_t)(ke - kb));
 	for (char *k = key; *k != '\0'; k++)
 		if (*k >= 'A' && *k <= 'Z')
@@ -410,6 +416,8 @@ ini__continuation(struct ini_parser *ps, const char *b, const char *e)
 		vb = d + 1;
 		ini__trim(&kb, &ke);
 		ini__trim(&vb, &ve);
+		if (vb < ve)
+			ve = ini__cut_comment(vb, ve);
 		if (kb == ke)
 			return ini__fail(ps,
 			                 "expected a key name before '=' inside the "
@@ -418,6 +426,7 @@ ini__continuation(struct ini_parser *ps, const char *b, const char *e)
 		ini__entry_add_sub(ps->entry, kb, (size_t)(ke - kb), vb, (size_t)(ve - vb));
 		return 0;
 	}
+	e = ini__cut_comment(b, e);
 	for (; ps->blank_lines > 0; ps->blank_lines--)
 		buf_addc(&ps->value, '\n');
 	buf_addc(&ps->value, '\n');
@@ -440,7 +449,6 @@ ini__line(struct ini_parser *ps, const char *b, const char *e)
 	}
 	if (*b == '#' || *b == ';')
 		return 0;
-	e = ini__cut_comment(b, e);
 	if (ps->entry != NULL && indent > ps->entry_indent)
 		return ini__continuation(ps, b, e);
 	ini__end_entry(ps);

@@ -9,8 +9,10 @@
  * a sub-section (`s3 =` / `  addressing_style = path`). It is more lenient
  * than botocore where that helps and costs nothing: a UTF-8 BOM, CRLF line
  * ends, whitespace around names, duplicate sections (merged) and duplicate
- * keys (the last wins) are accepted, and " #" / " ;" after whitespace start
- * an inline comment as in the other AWS SDKs. Errors name file:line and what
+ * keys (the last wins) are accepted, and '#' / ';' after whitespace inside a
+ * value start an inline comment as in the other AWS SDKs ("x = a # note" is
+ * "a"; "x = #a" stays "#a" as botocore reads it). A differential test holds
+ * the rest to botocore's own parser. Errors name file:line and what
  * was expected, and never quote a value (it may be a secret key).
  *
  * The second layer is the AWS view of a config file plus a credentials file:

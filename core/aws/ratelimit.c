@@ -35,6 +35,7 @@ struct ratelimit_bucket {
 	double last_refill;  /* seconds, loop clock */
 	double start_rate, max_rate;
 	double last_used;
+	double last_decrease; /* when a throttle last slowed it; -1 never */
 	int throttled_ever;
 	struct ratelimit_cubic cubic;
 	struct ratelimit_meter meter;
@@ -291,6 +292,7 @@ ratelimit_bucket_get(struct ratelimit *rl, const char *account, const char *regi
 	b->tokens = b->capacity;
 	b->last_refill = now;
 	b->last_used = now;
+	b->last_decrease = -1;
 	ratelimit_cubic_init(&b->cubic, b->start_rate, now);
 	ratelimit_meter_init(&b->meter, now);
 	retry_quota_init(&b->quota);
@@ -428,12 +430,22 @@ rl__set_rate(struct ratelimit_bucket *b, double rate, double now)
 }
 
 void
-ratelimit_feedback(struct ratelimit *rl, struct ratelimit_bucket *b, int throttled)
+ratelimit_feedback(struct ratelimit *rl, struct ratelimit_bucket *b, int throttled,
+    uint64_t sent_ms)
 {
 	double now = rl__now(rl);
 	double measured = ratelimit_meter_record(&b->meter, now);
 	double rate, floor_rate;
 
+	b->last_used = now;
+	/*
+	 * One slowdown per generation, as TCP does per round trip: a throttle
+	 * for a request sent before the last slowdown says nothing new (a burst
+	 * in flight would otherwise collapse the rate 0.7^n at once).
+	 */
+	if (throttled && sent_ms != 0 && b->last_decrease >= 0 &&
+	    (double)sent_ms / 1000.0 < b->last_decrease)
+		return;
 	if (throttled) {
 		double use = b->fill_rate;
 
@@ -441,12 +453,15 @@ ratelimit_feedback(struct ratelimit *rl, struct ratelimit_bucket *b, int throttl
 			use = measured;
 		rate = ratelimit_cubic_throttle(&b->cubic, use, now);
 		b->throttled_ever = 1;
+		b->last_decrease = now;
 	} else {
 		rate = ratelimit_cubic_success(&b->cubic, now);
 	}
 	if (measured > 0 && rate > 2 * measured)
 		rate = 2 * measured;
-	floor_rate = b->throttled_ever ? RATELIMIT_MIN_RATE : b->start_rate;
+	floor_rate = b->throttled_ever ? b->start_rate * RATELIMIT_FLOOR : b->start_rate;
+	if (floor_rate < RATELIMIT_MIN_RATE)
+		floor_rate = RATELIMIT_MIN_RATE;
 	if (rate < floor_rate)
 		rate = floor_rate;
 	if (rate > b->max_rate)

@@ -10,11 +10,16 @@
  * Each bucket adapts like botocore's adaptive retry mode (AWS-WIRE.md 6.2,
  * adaptive.py / throttling.py): CUBIC with beta 0.7 and C 0.4, a measured
  * send rate (EMA 0.8 over 0.5 s buckets), fill rate = min(CUBIC rate,
- * 2 x measured), never below 0.5/s, capacity max(1, rate). Unlike botocore
- * the bucket is on from the start at the service's starting rate (Cost
- * Explorer costs money per call), grows with demand up to the service's
- * maximum, and never drops below the starting rate until the first
- * throttle; after one it slows down and recovers on the CUBIC curve.
+ * 2 x measured), capacity max(1, rate). Unlike botocore the bucket is on
+ * from the start at the service's starting rate (Cost Explorer costs money
+ * per call), grows with demand up to the service's maximum, and never drops
+ * below the starting rate until the first throttle; after one it slows down
+ * and recovers on the CUBIC curve. Two more departures keep a burst of
+ * throttles from starving a shared bucket (the management account's STS or
+ * Organizations bucket carries the whole org): a throttle slows a bucket
+ * once per generation (answers to requests sent before the last slowdown
+ * do not slow it again, as TCP reacts once per round trip), and the rate
+ * never drops below a tenth of the starting rate (nor 0.5/s).
  *
  * Waiting requests queue first-in first-out per bucket on the loop (one
  * timer queue for all buckets); nothing ever blocks.
@@ -29,6 +34,7 @@
 #include "core/net/timerq.h"
 
 #define RATELIMIT_MIN_RATE 0.5
+#define RATELIMIT_FLOOR 0.1 /* never below a tenth of the starting rate (nor 0.5/s) */
 #define RATELIMIT_BETA 0.7
 #define RATELIMIT_SCALE 0.4
 #define RATELIMIT_SMOOTH 0.8
@@ -107,8 +113,13 @@ int ratelimit_acquire(struct ratelimit *rl, struct ratelimit_bucket *b, struct r
 /* Removes w from its queue if it is queued; harmless otherwise. */
 void ratelimit_cancel(struct ratelimit *rl, struct ratelimit_wait *w);
 
-/* Feeds a response back: throttled 1 for a throttling answer, 0 for any other answer. */
-void ratelimit_feedback(struct ratelimit *rl, struct ratelimit_bucket *b, int throttled);
+/*
+ * Feeds a response back: throttled 1 for a throttling answer, 0 for any
+ * other answer. sent_ms: the loop time (timerq_now()) the request was sent,
+ * or 0 when unknown (then a throttle always counts).
+ */
+void ratelimit_feedback(struct ratelimit *rl, struct ratelimit_bucket *b, int throttled,
+    uint64_t sent_ms);
 
 /* The retry quota of the bucket's (account, region, service). Borrowed, like b. */
 struct retry_quota *ratelimit_bucket_quota(struct ratelimit_bucket *b);

@@ -47,7 +47,9 @@ enum aws_err {
 	AWS_ERR_NETWORK,       /* DNS, connect, TLS, reset: after retries */
 	AWS_ERR_TIMEOUT,       /* transport timeout after retries, or the call's deadline */
 	AWS_ERR_BAD_RESPONSE,  /* 2xx with an empty/malformed/error body, or over the body cap */
-	AWS_ERR_QUOTA,         /* the retry quota ran out (botocore's RetryQuotaReached) */
+	AWS_ERR_QUOTA,         /* reserved: when a retry quota is empty the client, like
+	                          botocore, ends with the attempt's own error and says in
+	                          the message that the quota stopped the retries */
 	AWS_ERR_CREDENTIALS,   /* the credential provider failed; see message (and sso_expired) */
 	AWS_ERR_ENDPOINT,      /* the endpoint could not be resolved or was refused */
 	AWS_ERR_REQUEST,       /* the request could not be built (a bug in the caller) */

@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,17 @@ struct faults {
 	int nblackhole;
 	struct rule rules[MAX_RULES];
 	int nrules;
+	atomic_int active; /* anything set at all: the fast path skips the lock */
 };
+
+/* Caller holds mu. */
+static void
+faults__recompute(struct faults *f)
+{
+	atomic_store(&f->active, f->throttle > 0 || f->errors > 0 || f->resets > 0 ||
+	    f->truncate > 0 || f->malformed > 0 || f->latency_ms || f->jitter_ms || f->nrules ||
+	    f->nblackhole);
+}
 
 struct faults *
 faults_new(struct awsim *sim)
@@ -136,6 +147,7 @@ faults_flag(struct faults *f, const char *name, const char *value, char **cause)
 		*cause = xasprintf("unknown fault '%s'", name);
 		rc = -1;
 	}
+	faults__recompute(f);
 	pthread_mutex_unlock(&f->mu);
 	return rc;
 }
@@ -372,6 +384,7 @@ faults_update(struct faults *f, const cJSON *j, const char *where, char **cause)
 	for (i = 0; i < next.nrules; i++)
 		f->rules[i] = next.rules[i];
 	f->nrules = next.nrules;
+	faults__recompute(f);
 	pthread_mutex_unlock(&f->mu);
 	return 0;
 }
@@ -425,6 +438,8 @@ faults_blackholed(struct faults *f, const char *region)
 {
 	int i, hit = 0;
 
+	if (!atomic_load(&f->active))
+		return 0;
 	pthread_mutex_lock(&f->mu);
 	for (i = 0; i < f->nblackhole && !hit; i++)
 		hit = strcmp(f->blackhole[i], region) == 0;
@@ -478,8 +493,11 @@ int
 faults_apply(struct faults *f, struct call *c, struct fault_dec *d)
 {
 	int i, act = 0, status = 0;
-	double now = util_now();
+	double now;
 
+	if (!atomic_load(&f->active))
+		return 0;
+	now = util_now();
 	pthread_mutex_lock(&f->mu);
 	for (i = 0; i < f->nrules && !act; i++) {
 		struct rule *r = &f->rules[i];
@@ -533,6 +551,8 @@ faults_page(struct faults *f, struct call *c, unsigned page)
 {
 	int i, hit = 0;
 
+	if (!atomic_load(&f->active))
+		return 0;
 	pthread_mutex_lock(&f->mu);
 	for (i = 0; i < f->nrules && !hit; i++) {
 		struct rule *r = &f->rules[i];
@@ -557,6 +577,8 @@ faults_malform(struct faults *f, struct call *c)
 	double rate;
 	size_t half;
 
+	if (!atomic_load(&f->active))
+		return 0;
 	pthread_mutex_lock(&f->mu);
 	rate = f->malformed;
 	pthread_mutex_unlock(&f->mu);

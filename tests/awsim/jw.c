@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/text.h"
 #include "core/xmalloc.h"
 
 static void jw__string(struct jw *w, const char *s, size_t n);
@@ -135,6 +136,11 @@ jw__string(struct jw *w, const char *s, size_t n)
 	struct buf *b = w->b;
 	size_t i = 0;
 
+	if (w->safe) {
+		/* The orgtop/1 documents escape exactly as orgtop itself does. */
+		text_json_string(b, s, n);
+		return;
+	}
 	buf_addc(b, '"');
 	while (i < n) {
 		unsigned c = p[i], cp;

@@ -21,7 +21,7 @@ struct jw {
 	unsigned char first[JW_MAX_DEPTH]; /* 1: nothing written yet at this level */
 	unsigned char kind[JW_MAX_DEPTH];  /* '{' or '[' */
 	int after_key;
-	int safe; /* escape like text_json_string (C1, bidi, zero-width, bad UTF-8) */
+	int safe; /* strings through text_json_string (core/text.h), as orgtop writes them */
 };
 
 /* Writes into b (borrowed). safe: see struct jw. */

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <openssl/rand.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ static const char usage[] =
     "  --container-token T   Authorization value the container endpoint requires\n"
     "  --imds-role NAME      role name served by IMDS (default awsim-instance-role)\n"
     "  --no-auth             do not verify signatures (debugging only)\n"
+    "  --die-with-parent     exit when the process that started awsim dies (tests)\n"
     "\n"
     "Faults (also at run time: POST /_awsim/faults):\n"
     "  --latency MS[:JITTER] delay every answer\n"
@@ -95,6 +97,20 @@ die_usage(const char *fmt, ...)
 	exit(2);
 }
 
+static int
+known_value_flag(const char *a)
+{
+	static const char *const flags[] = {"--listen", "--accounts", "--seed", "--scenario",
+		"--region", "--tick", "--threads", "--page-size", "--ce-page-size", "--session-seconds",
+		"--sso-token", "--container-token", "--imds-role", "--truth-regions", "--truth-role"};
+	size_t i;
+
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (strcmp(a, flags[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static long long
 num_arg(const char *flag, const char *v, long long lo, long long hi)
 {
@@ -134,6 +150,27 @@ listen_split(const char *s, char *host, size_t hlen, int *port)
 	*port = (int)p;
 }
 
+/* Reachable from here while flags are parsed (die_usage() exits). */
+static struct awsim *volatile the_sim;
+
+static void
+sim_free(struct awsim *sim)
+{
+	int i;
+
+	auth_free(sim->auth);
+	faults_free(sim->faults);
+	org_free(sim->org);
+	for (i = 0; i < sim->nsso_tokens; i++)
+		xfree_secret(sim->sso_tokens[i]);
+	free(sim->sso_tokens);
+	free(sim->sso_token_exp);
+	free(sim->container_token);
+	free(sim->imds_role);
+	xwipe(sim->token_key, sizeof(sim->token_key));
+	free(sim);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -149,6 +186,7 @@ main(int argc, char **argv)
 		"malformed", "blackhole"};
 
 	f = NULL;
+	the_sim = sim;
 	route_init();
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -157,10 +195,12 @@ main(int argc, char **argv)
 
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			fputs(usage, stdout);
+			sim_free(sim);
 			return 0;
 		}
 		if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
 			printf("awsim %s\n", ORGTOP_VERSION);
+			sim_free(sim);
 			return 0;
 		}
 		if (strcmp(a, "--dump-truth") == 0) {
@@ -171,11 +211,21 @@ main(int argc, char **argv)
 			o.no_auth = 1;
 			continue;
 		}
+		if (strcmp(a, "--die-with-parent") == 0) {
+			/* Tests: never outlive the test that started us, even when it is killed. */
+			if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) != 0 || getppid() == 1) {
+				sim_free(sim);
+				return 1;
+			}
+			continue;
+		}
 		for (k = 0; k < sizeof(fault_flags) / sizeof(fault_flags[0]); k++)
 			if (strncmp(a, "--", 2) == 0 && strcmp(a + 2, fault_flags[k]) == 0)
 				fault = 1;
 		if (strncmp(a, "--", 2) != 0)
 			die_usage("unexpected argument '%s'", a);
+		if (!fault && !known_value_flag(a))
+			die_usage("unknown option '%s'", a);
 		if (!v)
 			die_usage("%s needs a value", a);
 		i++;
@@ -184,10 +234,8 @@ main(int argc, char **argv)
 				sim->faults = faults_new(sim);
 				f = sim->faults;
 			}
-			if (faults_flag(f, a + 2, v, &cause) < 0) {
-				fprintf(stderr, "awsim: %s\n", cause);
-				return 2;
-			}
+			if (faults_flag(f, a + 2, v, &cause) < 0)
+				goto fail_cause;
 		} else if (strcmp(a, "--listen") == 0)
 			o.listen = v;
 		else if (strcmp(a, "--accounts") == 0)
@@ -254,17 +302,13 @@ main(int argc, char **argv)
 		sim->org = scenario_load(o.scenario, sim->seed, &cause);
 	else
 		sim->org = gen_org((int)o.accounts, sim->seed, &cause);
-	if (!sim->org) {
-		fprintf(stderr, "awsim: %s\n", cause);
-		return 2;
-	}
+	if (!sim->org)
+		goto fail_cause;
 	sim->org->start = sim->start;
 	if (!sim->faults)
 		sim->faults = faults_new(sim);
-	if (o.scenario && scenario_apply(sim, o.scenario, &cause) < 0) {
-		fprintf(stderr, "awsim: %s\n", cause);
-		return 2;
-	}
+	if (o.scenario && scenario_apply(sim, o.scenario, &cause) < 0)
+		goto fail_cause;
 	if (o.dump_truth) {
 		struct truth_opts to = {.regions = o.truth_regions, .role = o.truth_role};
 		struct buf b;
@@ -273,8 +317,7 @@ main(int argc, char **argv)
 		fwrite(b.data, 1, b.len, stdout);
 		buf_done(&b);
 		fflush(stdout);
-		org_free(sim->org);
-		faults_free(sim->faults);
+		sim_free(sim);
 		return 0;
 	}
 	sim->auth = auth_new(sim);
@@ -290,6 +333,8 @@ main(int argc, char **argv)
 	srv = server_start(sim, host, port, (int)o.threads, &cause);
 	if (!srv) {
 		fprintf(stderr, "awsim: %s\n", cause);
+		free(cause);
+		sim_free(sim);
 		return 1;
 	}
 	if (strchr(host, ':'))
@@ -320,16 +365,11 @@ main(int argc, char **argv)
 		break;
 	}
 	server_stop(srv);
-	auth_free(sim->auth);
-	faults_free(sim->faults);
-	org_free(sim->org);
-	for (i = 0; i < sim->nsso_tokens; i++)
-		xfree_secret(sim->sso_tokens[i]);
-	free(sim->sso_tokens);
-	free(sim->sso_token_exp);
-	free(sim->container_token);
-	free(sim->imds_role);
-	xwipe(sim->token_key, sizeof(sim->token_key));
-	free(sim);
+	sim_free(sim);
 	return 0;
+fail_cause:
+	fprintf(stderr, "awsim: %s\n", cause);
+	free(cause);
+	sim_free(sim);
+	return 2;
 }

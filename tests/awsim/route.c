@@ -356,7 +356,10 @@ route_handle(struct call *c, struct fault_dec *d)
 		d->blackhole = 1;
 		return;
 	}
-	if (c->svc != &svc_portal) {
+	if (c->svc == &svc_portal) {
+		c->who.kind = WHO_NONE; /* bearer token, no account: no per-account fault rule matches */
+		c->who.account = -1;
+	} else {
 		if (sim->auth_enabled) {
 			if (auth_check(c) < 0)
 				return;

@@ -56,7 +56,11 @@ slurp(const char *path, size_t *len, char **cause)
 		buf_add(&b, tmp, n);
 	fclose(f);
 	*len = b.len;
-	return buf_detach(&b);
+	{
+		char *out = buf_detach(&b);
+		buf_done(&b);
+		return out;
+	}
 }
 
 static cJSON *
@@ -636,9 +640,9 @@ account(struct sctx *s, const cJSON *j, int idx, int *mgmt)
 			if (r < 0)
 				return fail(s, cp, "unknown region \"%s\" (not in $.regions)", it->string);
 			cell_init(&scn->cells[scn->ncells], r);
-			if (cell(s, it, cp, &scn->cells[scn->ncells]) < 0)
+			scn->ncells++; /* owned by scn even if parsing fails */
+			if (cell(s, it, cp, &scn->cells[scn->ncells - 1]) < 0)
 				return -1;
-			scn->ncells++;
 		}
 	}
 	if ((x = cJSON_GetObjectItem(j, "budgets"))) {

@@ -499,7 +499,6 @@ server_start(struct awsim *sim, const char *host, int port, int threads, char **
 	    MHD_OPTION_NOTIFY_CONNECTION, notify_conn, s,
 	    MHD_OPTION_CONNECTION_LIMIT, limit,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)300,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
 	    MHD_OPTION_END);
 	if (!s->d) {
 		*cause = xasprintf("libmicrohttpd did not start on %s:%d", host, s->port);

@@ -114,6 +114,11 @@ class Auth(unittest.TestCase):
                       "arn:aws:iam::444444444444:role/OrganizationAccountAccessRole", msg)
         self.assertEqual(err(self.sim.assume, "666666666666")[0], "AccessDenied")
         self.assertEqual(err(self.sim.assume, "555555555555", role="NoSuchRole")[0], "AccessDenied")
+        # a role that requires an ExternalId
+        self.assertEqual(err(self.sim.assume, "555555555555", role="OrgtopAudit")[0], "AccessDenied")
+        self.assertEqual(err(self.sim.assume, "555555555555", role="OrgtopAudit",
+                             external_id="wrong")[0], "AccessDenied")
+        self.assertTrue(self.sim.assume("555555555555", role="OrgtopAudit", external_id="ext-123"))
 
     def test_assume_role_validation(self):
         raw = self.sim.client("sts", validate=False)

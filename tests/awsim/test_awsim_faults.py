@@ -144,10 +144,11 @@ class Faults(unittest.TestCase):
         self.assertLess(dt, 2.0)
         # delayed answers do not hold a thread: many at once finish together
         import concurrent.futures as cf
+        clients = [self.sim.client("sts") for _ in range(16)]
         t0 = time.time()
         with cf.ThreadPoolExecutor(16) as ex:
-            list(ex.map(lambda _: self.sim.client("sts").get_caller_identity(), range(16)))
-        self.assertLess(time.time() - t0, 3.0)
+            list(ex.map(lambda c: c.get_caller_identity(), clients))
+        self.assertLess(time.time() - t0, 6.0 if os.environ.get("ORGTOP_SANITIZER") else 2.5)
 
     def test_control_validation(self):
         import urllib.error

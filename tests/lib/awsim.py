@@ -43,7 +43,7 @@ class Awsim:
 
     # -- life cycle ---------------------------------------------------------
     def start(self):
-        self.proc = subprocess.Popen([self.binary] + self.args, stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen([self.binary, "--die-with-parent"] + self.args, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         timer = threading.Timer(self.timeout, self._kill)
@@ -75,19 +75,33 @@ class Awsim:
         for _ in self.proc.stdout:
             pass
 
+    def __del__(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+
     def _kill(self):
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
 
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
+    def stop(self, check=True):
+        """SIGTERM, then wait. awsim exits 0 after a clean shutdown; with check, anything
+        else (a sanitizer report, a crash, a hang) raises AwsimError."""
+        if not self.proc:
+            return None
+        hung = False
+        if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
+                hung = True
                 self.proc.kill()
                 self.proc.wait()
-        return self.proc.returncode if self.proc else None
+        rc = self.proc.returncode
+        if check and (hung or rc != 0):
+            raise AwsimError("awsim did not shut down cleanly (exit %s%s): %s" % (
+                rc, ", hung" if hung else "", self.stderr()[-4000:]))
+        return rc
 
     def stderr(self):
         return "".join(self._stderr)
@@ -96,7 +110,7 @@ class Awsim:
         return self.start()
 
     def __exit__(self, *exc):
-        self.stop()
+        self.stop(check=exc[0] is None)
 
     # -- what it printed ------------------------------------------------------
     @property
@@ -145,14 +159,25 @@ class Awsim:
         """A boto3 client for service against awsim. creds: (key, secret, token).
         validate=False turns off botocore's own parameter checks, to see awsim's."""
         from botocore.config import Config
+        cache_key = (service, region, creds, retries, validate, tuple(sorted(kw.items())))
+        if not hasattr(self, "_clients"):
+            self._clients = {}
+        if cache_key in self._clients:
+            return self._clients[cache_key]
         key = secret = token = None
         if creds:
             key, secret, token = creds
         cfg = Config(retries={"total_max_attempts": retries, "mode": "standard"},
                      connect_timeout=5, read_timeout=kw.pop("read_timeout", 30),
                      parameter_validation=validate)
-        return self.session(key, secret, token, region).client(
-            service, endpoint_url=self.endpoint, config=cfg, **kw)
+        if not hasattr(self, "_shared"):
+            self._shared = self.session()  # one session: the models load once
+        client = self._shared.client(
+            service, endpoint_url=self.endpoint, config=cfg, region_name=region or self.region,
+            aws_access_key_id=key or self.access_key, aws_secret_access_key=secret or self.secret_key,
+            aws_session_token=token, **kw)
+        self._clients[cache_key] = client
+        return client
 
     def assume(self, account_id, role="OrganizationAccountAccessRole", session="test",
                duration=None, external_id=None, creds=None):

@@ -1013,6 +1013,94 @@ test_two_savers_never_interleave(void **state)
 	free(dir);
 }
 
+/* ------------------------------------------------------------ async */
+
+struct saved {
+	int calls;
+	int status;
+	char cause[256];
+};
+
+static void
+on_saved(int status, const char *cause, void *arg)
+{
+	struct saved *sv = arg;
+
+	sv->calls++;
+	sv->status = status;
+	snprintf(sv->cause, sizeof sv->cause, "%s", cause != NULL ? cause : "");
+}
+
+static void
+test_async_save(void **state)
+{
+	char *dir = mkdir_tmp(), *org, *cause = NULL;
+	struct model *a = model_with("o-async-a", 50), *b = model_with("o-async-b", 5);
+	struct cache *c = open_cache(dir);
+	struct saved sv = {0, -9, ""};
+	uv_loop_t loop;
+	int rc;
+
+	(void)state;
+	assert_int_equal(uv_loop_init(&loop), 0);
+	assert_int_equal(cache_save_async(c, &loop, a, on_saved, &sv, &cause), 0);
+	assert_int_equal(cache_save_pending(c), 1);
+	model_free(a); /* not needed once the call returned */
+	/* One save at a time, sync or async. */
+	assert_int_equal(cache_save_async(c, &loop, b, on_saved, &sv, &cause), 1);
+	assert_non_null(strstr(cause, "still under way"));
+	free(cause);
+	assert_int_equal(cache_save(c, b, &cause), 1);
+	free(cause);
+	assert_int_equal(sv.calls, 0);
+	assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+	assert_int_equal(sv.calls, 1);
+	assert_int_equal(sv.status, 0);
+	assert_int_equal(cache_save_pending(c), 0);
+	org = load_org(c, &rc);
+	assert_string_equal(org, "o-async-a");
+	free(org);
+	/* A kill -9 in the thread pool's fsync leaves the old state. */
+	{
+		int status;
+		pid_t pid;
+
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			uv_loop_t l2;
+
+			setenv("ORGTOP_FAULT_CACHE", "after-fsync", 1);
+			uv_loop_init(&l2);
+			cache_save_async(c, &l2, b, on_saved, &sv, NULL);
+			uv_run(&l2, UV_RUN_DEFAULT);
+			_exit(3);
+		}
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+		org = load_org(c, &rc);
+		assert_string_equal(org, "o-async-a");
+		free(org);
+	}
+	/* The lock held elsewhere: skipped at once, no callback. */
+	{
+		int fd = open(c->lock, O_RDWR);
+
+		assert_int_equal(flock(fd, LOCK_EX), 0);
+		cache_set_lock_wait(c, 20);
+		assert_int_equal(cache_save_async(c, &loop, b, on_saved, &sv, &cause), 1);
+		assert_non_null(strstr(cause, "another orgtop is saving"));
+		free(cause);
+		close(fd);
+	}
+	assert_int_equal(sv.calls, 1);
+	assert_int_equal(uv_loop_close(&loop), 0);
+	model_free(b);
+	cache_free(c);
+	rmrf(dir);
+	free(dir);
+}
+
 /* ------------------------------------------------------------ secrets */
 
 static void
@@ -1069,6 +1157,7 @@ main(void)
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_lock_held_skips),
 		cmocka_unit_test(test_two_savers_never_interleave),
+		cmocka_unit_test(test_async_save),
 		cmocka_unit_test(test_no_credentials_in_cache),
 	};
 

@@ -353,6 +353,11 @@ test_creds_verdict(void **state)
 	assert_int_equal(v.st, MS_ERROR);
 	assert_true(v.sso_expired);
 
+	collect__creds_verdict("role arn:aws:iam::3:role/R: AssumeRole into arn:aws:iam::3:role/R "
+	    "failed: Throttling: Rate exceeded", 0, &v);
+	assert_int_equal(v.st, MS_THROTTLED);
+	assert_true(v.requeue);
+
 	collect__creds_verdict(NULL, 0, &v);
 	assert_int_equal(v.st, MS_ERROR);
 	assert_string_equal(v.reason, "credentials unavailable");

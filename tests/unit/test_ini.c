@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/aws/ini.h"
+#include "core/util.h"
 #include "core/xmalloc.h"
 
 static char tmpdir[256];
@@ -146,8 +148,17 @@ test_comments(void **state)
 	               "e = x;y\n"
 	               "f = https://example.com/a#frag\n"
 	               "   # an indented comment line\n"
-	               "g = # only a comment\n"
-	               "h=#not-a-comment\n");
+	               "g = #value, as botocore reads it ; but this is a comment\n"
+	               "h=#not-a-comment\n"
+	               "i = ;semi\n"
+	               "s3 =\n"
+	               "  addressing_style = path # a comment in a sub-section\n"
+	               "  x = #kept\n"
+	               "multi = first\n"
+	               "  second # cut\n"
+	               "  ; a comment line inside the value\n"
+	               "  third\n"
+	               "[b] ; comment after a header\n");
 	s = ini_find(ini, "default");
 	assert_string_equal(ini_get(s, "a"), "1");
 	assert_string_equal(ini_get(s, "b"), "2");
@@ -155,9 +166,14 @@ test_comments(void **state)
 	assert_string_equal(ini_get(s, "d"), "x#y");
 	assert_string_equal(ini_get(s, "e"), "x;y");
 	assert_string_equal(ini_get(s, "f"), "https://example.com/a#frag");
-	assert_string_equal(ini_get(s, "g"), "");
+	assert_string_equal(ini_get(s, "g"), "#value, as botocore reads it");
 	assert_string_equal(ini_get(s, "h"), "#not-a-comment");
-	assert_int_equal(ini_key_count(s), 8);
+	assert_string_equal(ini_get(s, "i"), ";semi");
+	assert_string_equal(ini_get_sub(s, "s3", "addressing_style"), "path");
+	assert_string_equal(ini_get_sub(s, "s3", "x"), "#kept");
+	assert_string_equal(ini_get(s, "multi"), "first\nsecond\nthird");
+	assert_int_equal(ini_key_count(s), 11);
+	assert_non_null(ini_find(ini, "b"));
 	ini_free(ini);
 }
 
@@ -613,6 +629,211 @@ test_aws_env_paths_and_errors(void **state)
 	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
 }
 
+/* A tiny deterministic generator (xorshift) for the differential test. */
+static uint64_t rng = 88172645463325252u;
+
+static unsigned
+rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+static const char *
+pick(const char *const *v, size_t n)
+{
+	return v[rnd((unsigned)n)];
+}
+
+/*
+ * Writes a random config using only what botocore and orgtop both accept
+ * (no BOM, no duplicates, no inline comments, which botocore keeps in the
+ * value), into path.
+ */
+static void
+gen_config(const char *path, int n)
+{
+	static const char *const names[] = {"default",         "profile a",        "profile b-2",
+	                                    "profile \"q r\"", "sso-session corp", "services local",
+	                                    "preview",         "profile  spaced"};
+	static const char *const keys[] = {
+	    "region",        "Output", "role_arn", "source_profile", "credential_process",
+	    "sso_start_url", "x",      "KEY_2",    "endpoint_url",   "s3"};
+	static const char *const vals[] = {
+	    "us-east-1", "a=b=c", "arn:aws:iam::1:role/R", "https://x.example/start?a=1&b=2",
+	    "v:w",       "",      "/bin/get --x 'y z'",    "value with  spaces",
+	    "#hash",     ";semi"};
+	static const char *const eol[] = {"\n", "\r\n"};
+	FILE *f = fopen(path, "w");
+	int used = 0;
+
+	assert_non_null(f);
+	(void)n;
+	for (size_t si = 0; si < NELEM(names); si++) {
+		int used_keys = 0;
+		const char *e = pick(eol, NELEM(eol));
+
+		if (rnd(3) == 0)
+			continue;
+		if (rnd(4) == 0)
+			fprintf(f, "%s comment%s", rnd(2) ? "#" : ";", e);
+		fprintf(f, "[%s]%s", names[si], e);
+		used++;
+		for (size_t ki = 0; ki < NELEM(keys); ki++) {
+			if (rnd(2) == 0 || (used_keys & (1 << ki)))
+				continue;
+			used_keys |= 1 << ki;
+			if (rnd(5) == 0) {
+				/* A sub-section. */
+				fprintf(f, "%s =%s", keys[ki], e);
+				for (int j = 0, m = 1 + (int)rnd(3); j < m; j++)
+					fprintf(f, "%*ssub%d = %s%s", 2 + (int)rnd(3), "", j,
+					        pick(vals, NELEM(vals)), e);
+				continue;
+			}
+			fprintf(f, "%s%s%s%s%s", keys[ki], rnd(2) ? " " : "", rnd(4) ? "=" : ":",
+			        rnd(2) ? " " : "", pick(vals, NELEM(vals)));
+			fputs(e, f);
+			if (rnd(6) == 0)
+				fprintf(f, "  continued line%s%s  more%s", e, rnd(2) ? e : "", e);
+			if (rnd(6) == 0)
+				fprintf(f, "%s", e);
+			if (rnd(8) == 0)
+				fprintf(f, "   # indented comment%s", e);
+		}
+	}
+	if (used == 0)
+		fputs("[default]\nregion = x\n", f);
+	fclose(f);
+}
+
+static void
+json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* Our parse of path, as the JSON botocore's raw_config_parse would give. */
+static void
+dump_ours(const char *path, const char *out)
+{
+	struct ini *ini = NULL;
+	char *cause = NULL;
+	FILE *f;
+
+	f = fopen(out, "w");
+	assert_non_null(f);
+	if (ini_load(path, &ini, NULL, &cause) != 0) {
+		/* botocore must refuse it too. */
+		fputs("\"ERROR\"\n", f);
+		fclose(f);
+		free(cause);
+		return;
+	}
+	fputc('{', f);
+	for (size_t i = 0; i < ini_section_count(ini); i++) {
+		const struct ini_section *s = ini_section_at(ini, i);
+
+		fprintf(f, "%s", i > 0 ? ", " : "");
+		json_str(f, ini_section_name(s));
+		fputs(": {", f);
+		for (size_t k = 0; k < ini_key_count(s); k++) {
+			const char *key = ini_key_at(s, k);
+
+			fprintf(f, "%s", k > 0 ? ", " : "");
+			json_str(f, key);
+			fputs(": ", f);
+			if (!ini_is_sub(s, key)) {
+				json_str(f, ini_get(s, key));
+				continue;
+			}
+			/* Sub-section keys: we keep them; ask for the ones the generator writes. */
+			fputc('{', f);
+			for (int j = 0, first = 1; j < 4; j++) {
+				char sk[16];
+				const char *v;
+
+				snprintf(sk, sizeof sk, "sub%d", j);
+				v = ini_get_sub(s, key, sk);
+				if (v == NULL)
+					continue;
+				fprintf(f, "%s", first ? "" : ", ");
+				first = 0;
+				json_str(f, sk);
+				fputs(": ", f);
+				json_str(f, v);
+			}
+			fputc('}', f);
+		}
+		fputc('}', f);
+	}
+	fputs("}\n", f);
+	fclose(f);
+	ini_free(ini);
+}
+
+static const char differ_py[] =
+    "import json, sys\n"
+    "try:\n"
+    "    import botocore.configloader as c\n"
+    "except Exception:\n"
+    "    sys.exit(77)\n"
+    "d, n = sys.argv[1], int(sys.argv[2])\n"
+    "bad = 0\n"
+    "for i in range(n):\n"
+    "    try:\n"
+    "        theirs = c.raw_config_parse('%s/c%d' % (d, i))\n"
+    "        theirs = {k.strip(): v for k, v in theirs.items()}\n"
+    "    except Exception:\n"
+    "        theirs = 'ERROR'\n"
+    "    ours = json.load(open('%s/o%d' % (d, i)))\n"
+    "    # botocore keeps section names as written; we trim the whitespace around them.\n"
+    "    if theirs != ours:\n"
+    "        bad += 1\n"
+    "        print('config %d differs:\\n botocore %r\\n orgtop   %r' % (i, theirs, ours),\n"
+    "              file=sys.stderr)\n"
+    "sys.exit(1 if bad else 0)\n";
+
+static void
+test_differential_botocore(void **state)
+{
+	char path[1100], out[1100], cmd[2400];
+	const int n = 150;
+	int st;
+	FILE *f;
+
+	(void)state;
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "%s/c%d", tmpdir, i);
+		snprintf(out, sizeof out, "%s/o%d", tmpdir, i);
+		gen_config(path, i);
+		dump_ours(path, out);
+	}
+	snprintf(path, sizeof path, "%s/differ.py", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(differ_py, f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "python3 '%s' '%s' %d", path, tmpdir, n);
+	st = system(cmd);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) == 77 || WEXITSTATUS(st) == 127) {
+		skip();
+		return;
+	}
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 int
 main(void)
 {
@@ -631,6 +852,7 @@ main(void)
 	    cmocka_unit_test(test_aws_view),
 	    cmocka_unit_test(test_aws_quirks),
 	    cmocka_unit_test(test_aws_env_paths_and_errors),
+	    cmocka_unit_test(test_differential_botocore),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

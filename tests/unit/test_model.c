@@ -307,7 +307,40 @@ test_ous(void **state)
 	longid[sizeof longid - 1] = '\0';
 	assert_int_equal(model_ou_upsert(m, longid, "x", -1), -1);
 	assert_int_equal(model_ou_upsert(m, "", "x", -1), -1);
+	assert_int_equal(model_ou_upsert(m, "ou-\x1b[2J", "x", -1), -1); /* ids are never drawn raw */
+	assert_int_equal(model_ou_upsert(m, "ou a", "x", -1), -1);
 	assert_int_equal(model_nous(m), 5);
+	model_free(m);
+}
+
+/* 5,000 OUs added parent first cost one path each; a rename reaches the whole subtree. */
+static void
+test_ous_scale(void **state)
+{
+	struct model *m = model_new();
+	char id[40];
+	double t0, t1;
+
+	(void)state;
+	t0 = util_now();
+	for (int i = 0; i < 5000; i++) {
+		snprintf(id, sizeof id, "ou-%d", i);
+		assert_int_equal(model_ou_upsert(m, id, id, i == 0 ? -1 : (i - 1) / 4), i);
+	}
+	t1 = util_now();
+	printf("# 5000 OUs in a 4-ary tree: %.1f ms\n", (t1 - t0) * 1000);
+	assert_string_equal(model_ou(m, 4999)->path, "ou-0/ou-4/ou-19/ou-77/ou-312/ou-1249/ou-4999");
+	assert_int_equal(model_ou(m, 4999)->depth, 6);
+	model_ou_upsert(m, "ou-4", "renamed", 0);
+	assert_string_equal(model_ou(m, 4999)->path,
+	    "ou-0/renamed/ou-19/ou-77/ou-312/ou-1249/ou-4999");
+	assert_string_equal(model_ou(m, 4998)->path, "ou-0/renamed/ou-19/ou-77/ou-312/ou-1249/ou-4998");
+	assert_string_equal(model_ou(m, 5)->path, "ou-0/ou-1/ou-5"); /* outside the subtree */
+	/* A move (new parent) too. */
+	model_ou_upsert(m, "ou-312", "ou-312", 1);
+	assert_string_equal(model_ou(m, 4999)->path, "ou-0/ou-1/ou-312/ou-1249/ou-4999");
+	assert_int_equal(model_ou(m, 4999)->depth, 4);
+	assert_true(t1 - t0 < 1.0);
 	model_free(m);
 }
 
@@ -960,6 +993,7 @@ main(void)
 		cmocka_unit_test(test_account_upsert_and_find),
 		cmocka_unit_test(test_hostile_strings_sanitised),
 		cmocka_unit_test(test_ous),
+		cmocka_unit_test(test_ous_scale),
 		cmocka_unit_test(test_value_setters),
 		cmocka_unit_test(test_budgets_and_burn),
 		cmocka_unit_test(test_sso),

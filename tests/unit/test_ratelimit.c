@@ -161,7 +161,7 @@ test_buckets_are_independent(void **state)
 	/* Saturate the hot bucket and throttle it. */
 	for (int i = 0; i < 30; i++)
 		ratelimit_acquire(f.rl, hot, &w[i].w, granted, &w[i]);
-	ratelimit_feedback(f.rl, hot, 1);
+	ratelimit_feedback(f.rl, hot, 1, 0);
 	assert_true(ratelimit_bucket_rate(hot) < 20);
 	assert_true(ratelimit_bucket_waiting(hot) > 0);
 	/* The others are untouched and answer at once. */
@@ -237,20 +237,64 @@ test_throttle_and_recover(void **state)
 	b = ratelimit_bucket_get(f.rl, "1", "eu-west-1", AWS_SVC_CONFIG);
 	r0 = ratelimit_bucket_rate(b);
 	assert_float_equal(r0, 2, 1e-9);
-	/* Throttled: slows to beta x the rate (measured rate still unknown). */
-	ratelimit_feedback(f.rl, b, 1);
+	/*
+	 * Throttled: beta (0.7) x the rate it was sending at, the smaller of the
+	 * fill rate and the measured rate (which depends on where the loop clock
+	 * falls in its half-second bucket).
+	 */
+	ratelimit_feedback(f.rl, b, 1, 0);
 	r1 = ratelimit_bucket_rate(b);
-	assert_float_equal(r1, 1.4, 1e-9);
-	ratelimit_feedback(f.rl, b, 1);
+	assert_true(r1 <= 1.4 + 1e-9);
+	assert_true(r1 >= 0.7 * 1.6 - 1e-9);
+	ratelimit_feedback(f.rl, b, 1, 0);
 	r2 = ratelimit_bucket_rate(b);
-	assert_float_equal(r2, 0.98, 1e-9);
-	/* After K (1.02 s) on the CUBIC curve it is back where it was throttled (1.4). */
+	assert_true(r2 < r1);
+	assert_true(r2 >= RATELIMIT_MIN_RATE);
+	/* After K (about 1 s) on the CUBIC curve it is back where it was throttled. */
 	uv_timer_init(&f.loop, &t);
 	uv_timer_start(&t, timer_stop_cb, 1300, 0);
 	uv_run(&f.loop, UV_RUN_DEFAULT);
-	ratelimit_feedback(f.rl, b, 0);
+	ratelimit_feedback(f.rl, b, 0, 0);
 	assert_true(ratelimit_bucket_rate(b) > r2);
-	assert_true(ratelimit_bucket_rate(b) >= 1.35);
+	assert_true(ratelimit_bucket_rate(b) >= r2 / 0.7 - 1e-6);
+	uv_close((uv_handle_t *)&t, NULL);
+	ratelimit_bucket_put(f.rl, b);
+	fx_done(&f);
+}
+
+static void
+test_one_slowdown_per_generation(void **state)
+{
+	struct fx f;
+	struct ratelimit_bucket *b;
+	uv_timer_t t;
+	uint64_t sent;
+	double r1;
+
+	(void)state;
+	fx_init(&f);
+	ratelimit_set_service(f.rl, AWS_SVC_CONFIG, 50, 50);
+	b = ratelimit_bucket_get(f.rl, "1", "eu-west-1", AWS_SVC_CONFIG);
+	/* Answers at a high rate for one meter bucket, so the measured rate is high. */
+	for (int i = 0; i < 100; i++)
+		ratelimit_feedback(f.rl, b, 0, 0);
+	uv_timer_init(&f.loop, &t);
+	uv_timer_start(&t, timer_stop_cb, 600, 0);
+	uv_run(&f.loop, UV_RUN_DEFAULT);
+	sent = timerq_now(f.q);
+	/* A burst in flight comes back throttled: the first answer slows the bucket... */
+	ratelimit_feedback(f.rl, b, 1, sent);
+	r1 = ratelimit_bucket_rate(b);
+	assert_float_equal(r1, 35, 1e-9);
+	/* ...the others, sent before that, do not slow it again. */
+	for (int i = 0; i < 20; i++)
+		ratelimit_feedback(f.rl, b, 1, sent - 1);
+	assert_float_equal(ratelimit_bucket_rate(b), r1, 1e-9);
+	/* A request sent after the slowdown that is throttled too: slower again. */
+	uv_timer_start(&t, timer_stop_cb, 20, 0);
+	uv_run(&f.loop, UV_RUN_DEFAULT);
+	ratelimit_feedback(f.rl, b, 1, timerq_now(f.q));
+	assert_true(ratelimit_bucket_rate(b) < r1);
 	uv_close((uv_handle_t *)&t, NULL);
 	ratelimit_bucket_put(f.rl, b);
 	fx_done(&f);
@@ -276,16 +320,16 @@ test_caps_and_floors(void **state)
 	cfg = ratelimit_bucket_get(f.rl, "1", "us-east-1", AWS_SVC_CONFIG);
 	/* Cost Explorer never goes above 1/s, however well it goes. */
 	for (int i = 0; i < 1000; i++)
-		ratelimit_feedback(f.rl, ce, 0);
+		ratelimit_feedback(f.rl, ce, 0, 0);
 	assert_float_equal(ratelimit_bucket_rate(ce), 1, 1e-9);
 	/* Before any throttle a bucket never drops below its starting rate. */
 	for (int i = 0; i < 100; i++)
-		ratelimit_feedback(f.rl, cfg, 0);
+		ratelimit_feedback(f.rl, cfg, 0, 0);
 	assert_true(ratelimit_bucket_rate(cfg) >= 50);
-	/* Throttles take it down, never below 0.5/s. */
+	/* Throttles take it down, never below a tenth of the start. */
 	for (int i = 0; i < 100; i++)
-		ratelimit_feedback(f.rl, cfg, 1);
-	assert_float_equal(ratelimit_bucket_rate(cfg), RATELIMIT_MIN_RATE, 1e-9);
+		ratelimit_feedback(f.rl, cfg, 1, 0);
+	assert_float_equal(ratelimit_bucket_rate(cfg), 5, 1e-9);
 	/* max below start is raised to start; nonsense is ignored. */
 	ratelimit_set_service(f.rl, AWS_SVC_EC2, 10, 1);
 	ratelimit_get_service(f.rl, AWS_SVC_EC2, &start, &max);
@@ -368,6 +412,7 @@ main(void)
 		cmocka_unit_test(test_buckets_are_independent),
 		cmocka_unit_test(test_cancel_keeps_order),
 		cmocka_unit_test(test_throttle_and_recover),
+		cmocka_unit_test(test_one_slowdown_per_generation),
 		cmocka_unit_test(test_caps_and_floors),
 		cmocka_unit_test(test_idle_buckets_are_dropped),
 		cmocka_unit_test(test_free_with_waiters),

@@ -250,6 +250,7 @@ ts_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 	const union MHD_ConnectionInfo *ci;
 	struct buf hdrs;
 	const char *q;
+	char *raw_path;
 	MHD_Result ret;
 
 	(void)version;
@@ -276,6 +277,8 @@ ts_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 	req.path = url;
 	q = strchr(rq->uri, '?');
 	req.query = q != NULL ? q + 1 : "";
+	raw_path = xstrndup(rq->uri, q != NULL ? (size_t)(q - rq->uri) : strlen(rq->uri));
+	req.raw_path = raw_path;
 	req.headers = hdrs.data;
 	req.body = rq->body.data;
 	req.body_len = rq->body.len;
@@ -283,6 +286,7 @@ ts_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 	rs.status = 200;
 	srv->h(&req, &rs, srv->arg);
 	buf_done(&hdrs);
+	free(raw_path);
 	if (rs.delay_ms > 0 && ts_sleep(srv, rs.delay_ms) < 0) {
 		free(rs.body);
 		return MHD_NO;

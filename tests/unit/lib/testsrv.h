@@ -30,7 +30,8 @@
 /* A request as received. Borrowed by the handler. */
 struct testsrv_req {
 	const char *method;
-	const char *path;      /* without the query */
+	const char *path;      /* without the query, percent-decoded (libmicrohttpd's) */
+	const char *raw_path;  /* the path exactly as sent, without the query */
 	const char *query;     /* the raw query as sent (without '?'), "" if none */
 	const char *headers;   /* every header as "name: value\n", names lower-cased, in order */
 	const char *body;

@@ -1,0 +1,762 @@
+/*
+ * collect_sso.c: IAM Identity Center assignments per account.
+ *
+ * From the caller's (management) account in Identity Center's home region:
+ * ListInstances (which also finds the home region: --sso-region when given,
+ * else the profile's region, else every region the caller's account has
+ * enabled, asked in parallel), ListPermissionSets, then per permission set
+ * DescribePermissionSet (its name) and ListAccountsForProvisionedPermissionSet,
+ * then per (account, permission set) ListAccountAssignments, and the names
+ * of the principals through Identity Store DescribeUser / DescribeGroup,
+ * cached for the life of the collector. Every call goes through LANE_SSO,
+ * which holds only a few in flight: Identity Center allows about 20
+ * requests/s, and the client's rate limiter paces them.
+ *
+ * The answer is applied to the model when every call is done and the
+ * organization walk has finished (so every account is known): each account
+ * gets its list, possibly empty.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/collect_int.h"
+#include "core/log.h"
+#include "core/services/identitystore.h"
+#include "core/services/ssoadmin.h"
+#include "core/util.h"
+#include "core/xmalloc.h"
+
+enum sso_step {
+	SSO_INSTANCES,
+	SSO_PSETS,
+	SSO_DESCRIBE_PS,
+	SSO_PS_ACCOUNTS,
+	SSO_ASSIGNMENTS,
+	SSO_USER,
+	SSO_GROUP
+};
+
+struct sso_ps {
+	char *arn;
+	char *name; /* NULL until DescribePermissionSet answers */
+};
+
+struct sso_assign {
+	char account[13];
+	uint8_t type; /* enum model_principal */
+	uint32_t ps;
+	char *principal_id;
+};
+
+/* A principal's display name, cached across refreshes. */
+struct sso_name {
+	char *id;
+	char *name;    /* NULL: not resolved (yet) */
+	uint8_t asked; /* a DescribeUser/Group is under way or was made this job */
+};
+
+struct sso_job {
+	int running;            /* holds a work unit until applied */
+	int have_result;        /* every call is done: apply when the walk is done */
+	int found;              /* the instance is known */
+	int listing;            /* ListPermissionSets started */
+	int expanded;           /* discovery went past the first region */
+	int waiting_regions;    /* discovery waits for the caller's regions */
+	int applied;            /* the answer is the model's: accounts found later get it too */
+	int home;               /* home region id */
+	int first;              /* the first region asked */
+	unsigned pending;       /* SSO tasks outstanding */
+	char *instance_arn, *store_id;
+	struct sso_ps *ps;
+	size_t nps;
+	struct sso_assign *as;
+	size_t nas, capas;
+	enum model_state fail_st; /* MS_OK, or the state every account gets */
+	char why[256];
+	enum model_state disc_st; /* the worst discovery failure */
+	char disc_why[256];
+	struct sso_name *names;
+	size_t nnames, capnames;
+};
+
+static void sso_finish_job(struct collect *c);
+
+static struct sso_job *
+job(struct collect *c)
+{
+	if (c->sso == NULL)
+		c->sso = xcalloc(1, sizeof *c->sso);
+	return c->sso;
+}
+
+static void
+job_reset(struct sso_job *j)
+{
+	for (size_t i = 0; i < j->nps; i++) {
+		free(j->ps[i].arn);
+		free(j->ps[i].name);
+	}
+	free(j->ps);
+	j->ps = NULL;
+	j->nps = 0;
+	for (size_t i = 0; i < j->nas; i++)
+		free(j->as[i].principal_id);
+	free(j->as);
+	j->as = NULL;
+	j->nas = j->capas = 0;
+	free(j->instance_arn);
+	free(j->store_id);
+	j->instance_arn = j->store_id = NULL;
+	j->found = 0;
+	j->applied = 0;
+	j->listing = 0;
+	j->expanded = 0;
+	j->have_result = 0;
+	j->waiting_regions = 0;
+	j->fail_st = MS_OK;
+	j->why[0] = '\0';
+	j->disc_st = MS_OK;
+	j->disc_why[0] = '\0';
+	for (size_t i = 0; i < j->nnames; i++)
+		j->names[i].asked = 0;
+}
+
+void
+collect__sso_free(struct collect *c)
+{
+	struct sso_job *j = c->sso;
+
+	if (j == NULL)
+		return;
+	job_reset(j);
+	for (size_t i = 0; i < j->nnames; i++) {
+		free(j->names[i].id);
+		free(j->names[i].name);
+	}
+	free(j->names);
+	free(j);
+	c->sso = NULL;
+}
+
+static struct sso_name *
+name_find(struct sso_job *j, const char *id)
+{
+	/* Few principals (users and groups with assignments): a linear look is enough. */
+	for (size_t i = 0; i < j->nnames; i++) {
+		if (strcmp(j->names[i].id, id) == 0)
+			return &j->names[i];
+	}
+	return NULL;
+}
+
+static struct sso_name *
+name_add(struct sso_job *j, const char *id)
+{
+	struct sso_name *n = name_find(j, id);
+
+	if (n != NULL)
+		return n;
+	if (j->nnames == j->capnames) {
+		j->capnames = j->capnames ? j->capnames * 2 : 32;
+		j->names = xreallocarray(j->names, j->capnames, sizeof *j->names);
+	}
+	n = &j->names[j->nnames++];
+	memset(n, 0, sizeof *n);
+	n->id = xstrdup(id);
+	return n;
+}
+
+/* A failure that makes the whole answer unusable. */
+static void
+job_fail(struct sso_job *j, enum model_state st, const char *why)
+{
+	if (j->fail_st == MS_OK || (st == MS_DENIED && j->fail_st != MS_DENIED)) {
+		j->fail_st = st;
+		snprintf(j->why, sizeof j->why, "%s", why);
+	}
+}
+
+static struct task *
+sso_task(struct collect *c, enum sso_step step, int region, int32_t index, const char *arg)
+{
+	struct task *t = collect__task_new(c, TK_SSO, -1, (unsigned)region, SRC_SSO, LANE_SSO);
+
+	t->step = (uint8_t)step;
+	t->index = index;
+	if (arg != NULL)
+		snprintf(t->arg, sizeof t->arg, "%s", arg);
+	job(c)->pending++;
+	collect__task_queue(t);
+	return t;
+}
+
+/* A task of the job ends (its free_data counts it out). */
+static void
+sso_task_done(struct task *t)
+{
+	collect__task_finish(t);
+}
+
+static void
+sso_call(struct task *t, enum ops_id op, cJSON *p, aws_page_cb page, aws_call_cb done)
+{
+	struct collect *c = t->c;
+
+	if (page != NULL)
+		collect__paginate(t, op, c->base, c->caller_account, p, page, done);
+	else
+		collect__call(t, op, c->base, c->caller_account, p, done);
+	cJSON_Delete(p);
+}
+
+static cJSON *
+instance_params(const struct sso_job *j)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, "InstanceArn", j->instance_arn);
+	return p;
+}
+
+/* ---------------------------------------------------------------- steps */
+
+static int
+instances_page(const struct aws_result *res, void *arg)
+{
+	struct task *t = arg;
+	struct ssoadmin_list_instances_result r;
+	struct sso_job *j;
+	char *cause = NULL;
+
+	if (t->c == NULL)
+		return 1;
+	j = job(t->c);
+	if (ssoadmin_list_instances_decode(res->json, &r, &cause) != 0) {
+		log_msg(LOG_WARN, "collect: sso-admin ListInstances: %s", cause);
+		free(cause);
+		return 1;
+	}
+	if (r.ninstances > 0 && !j->found && r.instances[0].identity_store_id != NULL) {
+		j->found = 1;
+		j->home = t->region;
+		j->instance_arn = xstrdup(r.instances[0].arn);
+		j->store_id = xstrdup(r.instances[0].identity_store_id);
+		log_msg(LOG_INFO, "collect: Identity Center in %s", t->c->regions[t->region].name);
+	}
+	ssoadmin_list_instances_result_done(&r);
+	return j->found;
+}
+
+static void
+instances_done(const struct aws_result *res, void *arg)
+{
+	struct task *t = arg;
+	struct collect *c;
+	struct sso_job *j;
+
+	if (collect__task_answer(t, res))
+		return;
+	c = t->c;
+	j = job(c);
+	if (res->err != AWS_OK && !j->found) {
+		struct collect__verdict v;
+
+		collect__verdict(res, 1, &v);
+		if (v.requeue && t->requeues < COLLECT_MAX_REQUEUES) {
+			collect__task_failed(t, &v);
+			return;
+		}
+		/* Remember the worst: denied beats an error beats "not here". */
+		if (v.st == MS_DENIED || (res->err != AWS_ERR_CLIENT && j->disc_st != MS_DENIED)) {
+			j->disc_st = v.st;
+			snprintf(j->disc_why, sizeof j->disc_why, "%s", v.reason);
+		}
+	}
+	if (j->found && !j->listing) {
+		j->listing = 1;
+		sso_task(c, SSO_PSETS, j->home, -1, NULL);
+	}
+	sso_task_done(t);
+}
+
+static int
+psets_page(const struct aws_result *res, void *arg)
+{
+	struct task *t = arg;
+	struct ssoadmin_list_permission_sets_result r;
+	struct sso_job *j;
+	char *cause = NULL;
+
+	if (t->c == NULL)
+		return 1;
+	j = job(t->c);
+	if (ssoadmin_list_permission_sets_decode(res->json, &r, &cause) != 0) {
+		job_fail(j, MS_ERROR, cause);
+		free(cause);
+		return 1;
+	}
+	for (size_t i = 0; i < r.narns; i++) {
+		j->ps = xreallocarray(j->ps, j->nps + 1, sizeof *j->ps);
+		j->ps[j->nps].arn = xstrdup(r.arns[i]);
+		j->ps[j->nps].name = NULL;
+		sso_task(t->c, SSO_DESCRIBE_PS, j->home, (int32_t)j->nps, NULL);
+		sso_task(t->c, SSO_PS_ACCOUNTS, j->home, (int32_t)j->nps, NULL);
+		j->nps++;
+	}
+	ssoadmin_list_permission_sets_result_done(&r);
+	return 0;
+}
+
+static void
+describe_ps_cb(const struct aws_result *res, void *arg)
+{
+	struct task *t = arg;
+	struct ssoadmin_describe_permission_set_result r;
+	struct sso_job *j;
+	char *cause = NULL;
+
+	if (collect__task_answer(t, res))
+		return;
+	j = job(t->c);
+	if (res->err != AWS_OK) {
+		struct collect__verdict v;
+
+		collect__verdict(res, 1, &v);
+		collect__task_failed(t, &v);
+		return;
+	}
+	if (ssoadmin_describe_permission_set_decode(res->json, &r, &cause) == 0) {
+		free(j->ps[t->index].name);
+		j->ps[t->index].name = r.name;
+		r.name = NULL;
+		ssoadmin_describe_permission_set_result_done(&r);
+	} else {
+		log_msg(LOG_WARN, "collect: sso-admin DescribePermissionSet: %s", cause);
+		free(cause);
+	}
+	sso_task_done(t);
+}
+
+static int
+ps_accounts_page(const struct aws_result *res, void *arg)
+{
+	struct task *t = arg;
+	struct ssoadmin_list_accounts_for_provisioned_permission_set_result r;
+	struct collect *c = t->c;
+	struct sso_job *j;
+	char *cause = NULL;
+
+	if (c == NULL)
+		return 1;
+	j = job(c);
+	if (ssoadmin_list_accounts_for_provisioned_permission_set_decode(res->json, &r, &cause) != 0) {
+		job_fail(j, MS_ERROR, cause);
+		free(cause);
+		return 1;
+	}
+	for (size_t i = 0; i < r.naccount_ids; i++) {
+		struct collect_account *a = collect__acct(c, collect__acct_find(c, r.account_ids[i]));
+
+		/* Accounts that are not ACTIVE show SSO as disabled: no need to ask. */
+		if (a != NULL && (a->phase == AP_INACTIVE || a->phase == AP_GONE))
+			continue;
+		sso_task(c, SSO_ASSIGNMENTS, j->home, t->index, r.account_ids[i]);
+	}
+	ssoadmin_list_accounts_for_provisioned_permission_set_result_done(&r);
+	return 0;
+}
+
+static int
+assignments_page(const struct aws_result *res, void *arg)
+{
+	struct task *t = arg;
+	struct ssoadmin_list_account_assignments_result r;
+	struct collect *c = t->c;
+	struct sso_job *j;
+	char *cause = NULL;
+
+	if (c == NULL)
+		return 1;
+	j = job(c);
+	if (ssoadmin_list_account_assignments_decode(res->json, &r, &cause) != 0) {
+		job_fail(j, MS_ERROR, cause);
+		free(cause);
+		return 1;
+	}
+	for (size_t i = 0; i < r.nassignments; i++) {
+		const struct ssoadmin_assignment *in = &r.assignments[i];
+		struct sso_assign *out;
+		struct sso_name *n;
+
+		if (in->principal_id == NULL || in->principal_type == SSOADMIN_PRINCIPAL_UNKNOWN)
+			continue;
+		if (j->nas == j->capas) {
+			j->capas = j->capas ? j->capas * 2 : 64;
+			j->as = xreallocarray(j->as, j->capas, sizeof *j->as);
+		}
+		out = &j->as[j->nas++];
+		memcpy(out->account, t->arg, 13);
+		out->ps = (uint32_t)t->index;
+		out->type = in->principal_type == SSOADMIN_PRINCIPAL_USER ? MP_USER : MP_GROUP;
+		out->principal_id = xstrdup(in->principal_id);
+		n = name_add(j, in->principal_id);
+		if (n->name == NULL && !n->asked) {
+			n->asked = 1;
+			sso_task(c, out->type == MP_USER ? SSO_USER : SSO_GROUP, j->home, -1,
+			    in->principal_id);
+		}
+	}
+	ssoadmin_list_account_assignments_result_done(&r);
+	return 0;
+}
+
+static void
+name_cb(const struct aws_result *res, void *arg)
+{
+	struct task *t = arg;
+	struct sso_job *j;
+	struct sso_name *n;
+	char *cause = NULL, *name = NULL;
+
+	if (collect__task_answer(t, res))
+		return;
+	j = job(t->c);
+	if (res->err == AWS_ERR_THROTTLED && t->requeues < COLLECT_MAX_REQUEUES) {
+		struct collect__verdict v;
+
+		collect__verdict(res, 1, &v);
+		collect__task_failed(t, &v);
+		return;
+	}
+	if (res->err == AWS_OK) {
+		if (t->step == SSO_USER) {
+			struct identitystore_describe_user_result r;
+
+			if (identitystore_describe_user_decode(res->json, &r, &cause) == 0) {
+				name = r.name;
+				r.name = NULL;
+				identitystore_describe_user_result_done(&r);
+			}
+		} else {
+			struct identitystore_describe_group_result r;
+
+			if (identitystore_describe_group_decode(res->json, &r, &cause) == 0) {
+				name = r.name;
+				r.name = NULL;
+				identitystore_describe_group_result_done(&r);
+			}
+		}
+		if (cause != NULL) {
+			log_msg(LOG_WARN, "collect: identitystore %s: %s", res->operation, cause);
+			free(cause);
+		}
+	}
+	/* Unresolved: the assignment shows the id (docs/JSON.md). */
+	n = name_find(j, t->arg);
+	if (n != NULL && name != NULL) {
+		free(n->name);
+		n->name = name;
+	} else {
+		free(name);
+	}
+	sso_task_done(t);
+}
+
+/* The listings' end: an error spoils the whole answer. */
+static void
+listing_done(const struct aws_result *res, void *arg)
+{
+	struct task *t = arg;
+
+	if (collect__task_answer(t, res))
+		return;
+	if (res->err != AWS_OK) {
+		struct collect__verdict v;
+
+		collect__verdict(res, 1, &v);
+		collect__task_failed(t, &v);
+		return;
+	}
+	sso_task_done(t);
+}
+
+static void
+sso_start_task(struct task *t)
+{
+	struct collect *c = t->c;
+	struct sso_job *j = job(c);
+	cJSON *p;
+
+	switch ((enum sso_step)t->step) {
+	case SSO_INSTANCES:
+		p = cJSON_CreateObject();
+		cJSON_AddNumberToObject(p, "MaxResults", SSOADMIN_MAX_RESULTS);
+		sso_call(t, OPS_SSOADMIN_LIST_INSTANCES, p, instances_page, instances_done);
+		return;
+	case SSO_PSETS:
+		p = instance_params(j);
+		cJSON_AddNumberToObject(p, "MaxResults", SSOADMIN_MAX_RESULTS);
+		sso_call(t, OPS_SSOADMIN_LIST_PERMISSION_SETS, p, psets_page, listing_done);
+		return;
+	case SSO_DESCRIBE_PS:
+		p = instance_params(j);
+		cJSON_AddStringToObject(p, "PermissionSetArn", j->ps[t->index].arn);
+		sso_call(t, OPS_SSOADMIN_DESCRIBE_PERMISSION_SET, p, NULL, describe_ps_cb);
+		return;
+	case SSO_PS_ACCOUNTS:
+		p = instance_params(j);
+		cJSON_AddStringToObject(p, "PermissionSetArn", j->ps[t->index].arn);
+		cJSON_AddNumberToObject(p, "MaxResults", SSOADMIN_MAX_RESULTS);
+		sso_call(t, OPS_SSOADMIN_LIST_ACCOUNTS_FOR_PROVISIONED_PERMISSION_SET, p,
+		    ps_accounts_page, listing_done);
+		return;
+	case SSO_ASSIGNMENTS:
+		p = instance_params(j);
+		cJSON_AddStringToObject(p, "AccountId", t->arg);
+		cJSON_AddStringToObject(p, "PermissionSetArn", j->ps[t->index].arn);
+		cJSON_AddNumberToObject(p, "MaxResults", SSOADMIN_MAX_RESULTS);
+		sso_call(t, OPS_SSOADMIN_LIST_ACCOUNT_ASSIGNMENTS, p, assignments_page, listing_done);
+		return;
+	case SSO_USER:
+	case SSO_GROUP:
+		p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "IdentityStoreId", j->store_id);
+		cJSON_AddStringToObject(p, t->step == SSO_USER ? "UserId" : "GroupId", t->arg);
+		sso_call(t, t->step == SSO_USER ? OPS_IDENTITYSTORE_DESCRIBE_USER :
+		    OPS_IDENTITYSTORE_DESCRIBE_GROUP, p, NULL, name_cb);
+		return;
+	}
+}
+
+/* A task gives up: discovery tasks count as "not here"; others spoil the answer. */
+static void
+sso_fail(struct task *t, const struct collect__verdict *v)
+{
+	struct sso_job *j = job(t->c);
+
+	if (v->st == MS_THROTTLED)
+		return;
+	if (t->step == SSO_USER || t->step == SSO_GROUP || t->step == SSO_DESCRIBE_PS)
+		return; /* a name we could not read: the id (or the ARN) stands in for it */
+	if (t->step == SSO_INSTANCES) {
+		if (j->disc_st != MS_DENIED) {
+			j->disc_st = v->st;
+			snprintf(j->disc_why, sizeof j->disc_why, "%s", v->reason);
+		}
+		return;
+	}
+	job_fail(j, v->st, v->reason);
+}
+
+/* Every SSO task ends here (finished or failed): the job ends with its last task. */
+static void
+sso_free_data(struct task *t)
+{
+	struct collect *c = t->c;
+
+	if (c == NULL || c->stopping || c->sso == NULL)
+		return;
+	if (--c->sso->pending == 0)
+		sso_finish_job(c);
+}
+
+const struct task_ops collect__sso_ops = {
+	.name = "Identity Center",
+	.start = sso_start_task,
+	.fail = sso_fail,
+	.free_data = sso_free_data,
+};
+
+/* --------------------------------------------------------------- the job */
+
+/*
+ * Discovery found nothing in the first region: ask every other region the
+ * caller's account has enabled, in parallel. Returns the calls started, or
+ * -1 when the caller's regions are not known yet.
+ */
+static int
+sso_discover_more(struct collect *c)
+{
+	struct sso_job *j = job(c);
+	struct collect_account *own = collect__acct(c, collect__acct_find(c, c->caller_account));
+	int n = 0;
+
+	if (own == NULL || own->phase == AP_NEW || own->phase == AP_PREP) {
+		j->waiting_regions = 1;
+		return -1;
+	}
+	j->waiting_regions = 0;
+	if (!own->regions_known)
+		return 0;
+	for (unsigned r = 1; r < c->nregions; r++) {
+		if ((int)r != j->first && regmask_test(&own->enabled, r)) {
+			sso_task(c, SSO_INSTANCES, (int)r, -1, NULL);
+			n++;
+		}
+	}
+	return n;
+}
+
+void
+collect__sso_regions_known(struct collect *c)
+{
+	struct sso_job *j = c->sso;
+
+	if (j == NULL || !j->running || !j->waiting_regions)
+		return;
+	if (sso_discover_more(c) == 0 && j->pending == 0)
+		sso_finish_job(c);
+}
+
+/* Every call is done: keep the answer, apply it when the walk is done. */
+static void
+sso_finish_job(struct collect *c)
+{
+	struct sso_job *j = job(c);
+
+	if (!j->found && c->sso_region == NULL && !j->expanded) {
+		j->expanded = 1;
+		if (sso_discover_more(c) != 0)
+			return; /* more to ask, or waiting for the caller's regions */
+	}
+	if (!j->found) {
+		if (j->disc_st == MS_DENIED || j->disc_st == MS_ERROR)
+			job_fail(j, j->disc_st, j->disc_why);
+		else
+			job_fail(j, MS_DISABLED, "IAM Identity Center not enabled");
+	}
+	j->have_result = 1;
+	collect__sso_apply(c);
+}
+
+static int
+assign_cmp(const void *x, const void *y)
+{
+	const struct sso_assign *a = x, *b = y;
+
+	return memcmp(a->account, b->account, 12);
+}
+
+/* The first assignment of account id in the sorted list. */
+static size_t
+assign_first(const struct sso_job *j, const char *id)
+{
+	size_t lo = 0, hi = j->nas;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (memcmp(j->as[mid].account, id, 12) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* One account's assignments for the model (interned strings). */
+static void
+apply_account(struct collect *c, struct sso_job *j, const struct collect_account *a, double now)
+{
+	struct model_assignment *out = NULL;
+	size_t from = assign_first(j, a->id), to = from, n = 0;
+
+	while (to < j->nas && memcmp(j->as[to].account, a->id, 12) == 0)
+		to++;
+	if (to > from)
+		out = xcalloc(to - from, sizeof *out);
+	for (size_t q = from; q < to; q++) {
+		const struct sso_assign *s = &j->as[q];
+		const struct sso_name *nm = name_find(j, s->principal_id);
+		const struct sso_ps *ps = &j->ps[s->ps];
+		const char *psname = ps->name;
+
+		if (psname == NULL) {
+			const char *slash = strrchr(ps->arn, '/');
+
+			psname = slash != NULL ? slash + 1 : ps->arn;
+		}
+		out[n].permission_set = model_intern(c->m, psname);
+		out[n].principal_type = s->type;
+		out[n].principal = model_intern(c->m, nm != NULL && nm->name != NULL ? nm->name :
+		    s->principal_id);
+		out[n].principal_id = model_intern(c->m, s->principal_id);
+		n++;
+	}
+	model_set_sso(c->m, (size_t)a->model, out, n, now);
+}
+
+void
+collect__sso_apply(struct collect *c)
+{
+	struct sso_job *j = c->sso;
+	double now = util_now();
+
+	if (j == NULL || j->have_result != 1 || c->walking)
+		return;
+	j->have_result = 0;
+	j->applied = 1;
+	log_msg(LOG_DEBUG, "collect: Identity Center: %zu assignments, %zu permission sets",
+	    j->nas, j->nps);
+	if (j->fail_st == MS_OK && j->nas > 1)
+		qsort(j->as, j->nas, sizeof *j->as, assign_cmp);
+	for (size_t i = 0; i < c->naccts; i++) {
+		const struct collect_account *a = &c->accts[i];
+
+		if (a->model < 0 || a->phase == AP_INACTIVE || a->phase == AP_GONE)
+			continue;
+		if (j->fail_st != MS_OK)
+			model_set_state(c->m, (size_t)a->model, -1, MI_SSO, j->fail_st, j->why, now);
+		else
+			apply_account(c, j, a, now);
+	}
+	if (j->fail_st != MS_OK && j->fail_st != MS_DISABLED)
+		collect__msg(c, LOG_WARN, "Identity Center assignments: %s", j->why);
+	if (j->running) {
+		j->running = 0;
+		collect__work_done(c, SRC_SSO, 1);
+	}
+}
+
+void
+collect__sso_account(struct collect *c, int32_t i)
+{
+	struct sso_job *j = c->sso;
+	const struct collect_account *a = collect__acct(c, i);
+
+	if (j == NULL || !j->applied || a == NULL || a->model < 0 || a->phase == AP_INACTIVE ||
+	    a->phase == AP_GONE)
+		return;
+	if (j->fail_st != MS_OK)
+		model_set_state(c->m, (size_t)a->model, -1, MI_SSO, j->fail_st, j->why, util_now());
+	else
+		apply_account(c, j, a, util_now());
+}
+
+void
+collect__sso_start(struct collect *c)
+{
+	struct sso_job *j = job(c);
+	const char *home;
+	int r;
+
+	if (c->identity_state != 1) {
+		c->after_identity |= SRCBIT(SRC_SSO);
+		return;
+	}
+	if (j->running)
+		return;
+	job_reset(j);
+	j->running = 1;
+	collect__work_add(c, SRC_SSO, 1);
+	home = c->sso_region != NULL ? c->sso_region : aws_client_region(c->client);
+	r = collect__region_id(c, home);
+	if (r <= 0) {
+		job_fail(j, MS_ERROR, "no region to find Identity Center in");
+		j->have_result = 1;
+		collect__sso_apply(c);
+		return;
+	}
+	j->first = r;
+	sso_task(c, SSO_INSTANCES, r, -1, NULL);
+}
