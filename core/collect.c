@@ -533,8 +533,8 @@ pending_dec(struct collect *c, unsigned r)
 }
 
 /* Clears every pending leaf of account i (its work ends without a fetch). */
-static void
-acct_drop_pending(struct collect *c, int32_t i)
+void
+collect__acct_drop_pending(struct collect *c, int32_t i)
 {
 	struct collect_account *a = &c->accts[i];
 
@@ -568,7 +568,7 @@ collect__acct_remap(struct collect *c)
 		if (a->model < 0 && a->phase != AP_GONE) {
 			a->phase = AP_GONE;
 			a->want = 0;
-			acct_drop_pending(c, (int32_t)i);
+			collect__acct_drop_pending(c, (int32_t)i);
 		}
 	}
 }

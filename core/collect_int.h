@@ -349,6 +349,8 @@ int32_t collect__acct_upsert(struct collect *c, const char *id);
 int collect__acct_model(const struct collect *c, int32_t i);
 /* Recomputes every account's model index (after model_prune()). */
 void collect__acct_remap(struct collect *c);
+/* Clears an account's pending leaves (it left, or is no longer ACTIVE). */
+void collect__acct_drop_pending(struct collect *c, int32_t i);
 /* Sets the leaf bits of the sources in want for a ready account and rings it. */
 void collect__acct_schedule(struct collect *c, int32_t i, unsigned want, int urgent);
 /*
