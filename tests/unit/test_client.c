@@ -678,6 +678,38 @@ test_expired_token_refreshes_once(void **state)
 	assert_int_equal(g.err, AWS_OK);
 	assert_int_equal(g.attempts, 2);
 	assert_true(creds__provider_fetches(f.creds) > before); /* invalidated, fetched again */
+	/* AWS_CALL_NO_RETRY still refreshes expired credentials once. */
+	memset(&g, 0, sizeof g);
+	reset_scen(M_EXPIRED_ONCE, 0);
+	{
+		struct aws_request rq;
+
+		memset(&rq, 0, sizeof rq);
+		rq.service = AWS_SVC_ORGANIZATIONS;
+		rq.operation = "ListRoots";
+		rq.creds = f.creds;
+		rq.flags = AWS_CALL_NO_RETRY;
+		aws_client_call(f.c, &rq, on_result, &g);
+	}
+	wait_done(&f, &g, 1);
+	assert_int_equal(g.err, AWS_OK);
+	assert_int_equal(g.attempts, 2);
+	/* ...but nothing else: a throttle with NO_RETRY is final at once. */
+	memset(&g, 0, sizeof g);
+	reset_scen(M_THROTTLE, 5);
+	{
+		struct aws_request rq;
+
+		memset(&rq, 0, sizeof rq);
+		rq.service = AWS_SVC_ORGANIZATIONS;
+		rq.operation = "ListRoots";
+		rq.creds = f.creds;
+		rq.flags = AWS_CALL_NO_RETRY;
+		aws_client_call(f.c, &rq, on_result, &g);
+	}
+	wait_done(&f, &g, 1);
+	assert_int_equal(g.err, AWS_ERR_THROTTLED);
+	assert_int_equal(g.attempts, 1);
 	/* Still expired with fresh credentials: one refresh only, then the error. */
 	memset(&g, 0, sizeof g);
 	reset_scen(M_EXPIRED, 0);
@@ -1197,6 +1229,18 @@ struct sim {
 	struct creds_provider *creds;
 };
 
+/* The awsim of the running test, stopped by the teardown if the test failed half-way. */
+static struct awsim_proc *g_live_sim;
+
+static int
+sim_teardown(void **state)
+{
+	(void)state;
+	awsim_proc_stop(g_live_sim);
+	g_live_sim = NULL;
+	return 0;
+}
+
 /* Starts awsim with args and a client on it; skips the test when awsim is not built. */
 static void
 sim_start(struct sim *s, const char *const *args, struct aws_client_config *cfg)
@@ -1208,6 +1252,7 @@ sim_start(struct sim *s, const char *const *args, struct aws_client_config *cfg)
 	unsetenv("AWS_ENDPOINT_URL");
 	unsetenv("AWS_MAX_ATTEMPTS");
 	s->p = awsim_proc_start(args, &why);
+	g_live_sim = s->p;
 	if (s->p == NULL) {
 		print_message("# awsim: %s\n", why);
 		free(why);
@@ -1241,6 +1286,7 @@ sim_stop(struct sim *s)
 	uv_run(&s->loop, UV_RUN_DEFAULT);
 	assert_int_equal(uv_loop_close(&s->loop), 0);
 	awsim_proc_stop(s->p);
+	g_live_sim = NULL;
 }
 
 static struct aws_call *
@@ -1632,14 +1678,14 @@ main(void)
 		cmocka_unit_test(test_credentials_failure),
 		cmocka_unit_test(test_storm_keeps_loop_free),
 		cmocka_unit_test(test_debug_call),
-		cmocka_unit_test(test_awsim_every_protocol),
-		cmocka_unit_test(test_awsim_throttling),
-		cmocka_unit_test(test_awsim_5xx),
-		cmocka_unit_test(test_awsim_resets),
-		cmocka_unit_test(test_awsim_truncated),
-		cmocka_unit_test(test_awsim_malformed),
-		cmocka_unit_test(test_awsim_blackhole),
-		cmocka_unit_test(test_awsim_expired_session),
+		cmocka_unit_test_teardown(test_awsim_every_protocol, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_throttling, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_5xx, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_resets, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_truncated, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_malformed, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_blackhole, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_expired_session, sim_teardown),
 	};
 
 	pthread_mutex_init(&S.mu, NULL);

@@ -761,7 +761,7 @@ dump_ours(const char *path, const char *out)
 			/* Sub-section keys: we keep them; ask for the ones the generator writes. */
 			fputc('{', f);
 			for (int j = 0, first = 1; j < 4; j++) {
-				char sk[8];
+				char sk[16];
 				const char *v;
 
 				snprintf(sk, sizeof sk, "sub%d", j);

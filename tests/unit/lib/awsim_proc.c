@@ -6,10 +6,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -19,17 +19,32 @@
 #include "core/buf.h"
 #include "core/xmalloc.h"
 
-extern char **environ;
-
 #define AP_MAX_EXPORTS 16
 
 struct awsim_proc {
+	struct awsim_proc *next; /* every live one, for the exit handler */
 	pid_t pid;
 	char out_path[64], err_path[64];
 	char *names[AP_MAX_EXPORTS], *values[AP_MAX_EXPORTS];
 	int n;
 	char mgmt[16];
 };
+
+static struct awsim_proc *ap_live;
+
+/* A test that failed half-way (cmocka jumps out of it) must not leave awsim running. */
+static void
+ap_atexit(void)
+{
+	for (struct awsim_proc *p = ap_live; p != NULL; p = p->next) {
+		if (p->pid > 0) {
+			kill(p->pid, SIGKILL);
+			waitpid(p->pid, NULL, 0);
+		}
+		unlink(p->out_path);
+		unlink(p->err_path);
+	}
+}
 
 static void
 ap_sleep_ms(long ms)
@@ -97,7 +112,8 @@ awsim_proc_start(const char *const *args, char **why)
 	char bin[4096];
 	const char *argv[64];
 	int argc = 0, fd;
-	posix_spawn_file_actions_t fa;
+	pid_t parent = getpid();
+	static int registered;
 
 	snprintf(bin, sizeof bin, "%s/awsim", build != NULL && build[0] != '\0' ? build : "build");
 	if (access(bin, X_OK) != 0) {
@@ -116,22 +132,38 @@ awsim_proc_start(const char *const *args, char **why)
 	argv[argc++] = bin;
 	argv[argc++] = "--listen";
 	argv[argc++] = "127.0.0.1:0";
+	argv[argc++] = "--die-with-parent";
 	for (size_t i = 0; args != NULL && args[i] != NULL && argc < 62; i++)
 		argv[argc++] = args[i];
 	argv[argc] = NULL;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, p->out_path, O_WRONLY | O_TRUNC, 0600);
-	posix_spawn_file_actions_addopen(&fa, 2, p->err_path, O_WRONLY | O_TRUNC, 0600);
-	if (posix_spawn(&p->pid, bin, &fa, NULL, (char *const *)(void *)argv, environ) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
+	if (!registered) {
+		atexit(ap_atexit);
+		registered = 1;
+	}
+	p->pid = fork();
+	if (p->pid == 0) {
+		int in = open("/dev/null", O_RDONLY), out = open(p->out_path, O_WRONLY | O_TRUNC),
+		    err = open(p->err_path, O_WRONLY | O_TRUNC);
+
+		/* Dies with the test program, even if that one crashes. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent || in < 0 || out < 0 || err < 0)
+			_exit(127);
+		dup2(in, 0);
+		dup2(out, 1);
+		dup2(err, 2);
+		execv(bin, (char *const *)(void *)argv);
+		_exit(127);
+	}
+	if (p->pid < 0) {
 		*why = xasprintf("cannot start %s: %s", bin, strerror(errno));
 		unlink(p->out_path);
 		unlink(p->err_path);
 		free(p);
 		return NULL;
 	}
-	posix_spawn_file_actions_destroy(&fa);
+	p->next = ap_live;
+	ap_live = p;
 	for (int waited = 0; waited < 60000; waited += 10) {
 		char *out = ap_read(p->out_path);
 		int st;
@@ -181,6 +213,12 @@ awsim_proc_stop(struct awsim_proc *p)
 
 	if (p == NULL)
 		return;
+	for (struct awsim_proc **pp = &ap_live; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
 	if (p->pid > 0) {
 		kill(p->pid, SIGTERM);
 		for (int waited = 0;; waited += 10) {
