@@ -421,6 +421,20 @@ class Boto3(unittest.TestCase):
                 st = a["cells"][r]["guardduty"]["state"]
                 seen[st] = seen.get(st, 0) + 1
         self.assertEqual(sorted(seen), ["denied", "disabled", "ok", "region_off"], seen)
+        # Criteria that match nothing: empty answers, not errors (awsim once sorted a NULL
+        # list here, which `make asan` caught).
+        a = self.sampled()[4]
+        r = next(r for r in self.t.regions if a["cells"][r]["guardduty"]["state"] == "ok")
+        gd = self.c("guardduty", a["id"], r)
+        det = gd.list_detectors()["DetectorIds"][0]
+        none = {"Criterion": {"severity": {"Gt": 100}}}
+        self.assertEqual(items(pages(gd, "list_findings", DetectorId=det, FindingCriteria=none,
+                                     SortCriteria={"AttributeName": "severity", "OrderBy": "DESC"}),
+                               "FindingIds"), [])
+        st = gd.get_findings_statistics(DetectorId=det, FindingStatisticTypes=["COUNT_BY_SEVERITY"],
+                                        FindingCriteria=none)
+        self.assertEqual(st["FindingStatistics"]["CountBySeverity"], {})
+        self.assertEqual(gd.get_findings(DetectorId=det, FindingIds=[])["Findings"], [])
 
     def test_guardduty_delegated_admin(self):
         sec = self.t.security
