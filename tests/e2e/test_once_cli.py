@@ -131,6 +131,23 @@ class Credentials(unittest.TestCase):
         self.assertEqual(err.count("aws sso login --profile corp"), 1, err)
 
 
+    def test_open_credentials_file_is_warned_about_once(self):
+        # Regression: the files were read twice (profile settings, then the
+        # chain), so the permission warning came twice.
+        env = bare_env()
+        creds = os.path.join(env["HOME"], "credentials")
+        with open(creds, "w") as f:
+            f.write("[default]\naws_access_key_id = AKIASIMTEST000000001\n"
+                    "aws_secret_access_key = not-a-real-secret\n")
+        os.chmod(creds, 0o644)
+        env["AWS_SHARED_CREDENTIALS_FILE"] = creds
+        env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:1"
+        rc, out, err = run(["--once", "--no-cache", "--region-deadline", "2"], env=env)
+        self.assertEqual(err.count("permissions 0644 are too open"), 1, err)
+        self.assertIn(creds, err)
+        self.assertNotIn("not-a-real-secret", err + out)
+
+
 class Call(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
