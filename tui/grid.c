@@ -176,6 +176,39 @@ grid_selected_region(struct ui *ui)
 
 /* --- building ------------------------------------------------------------------ */
 
+/*
+ * Region columns run in the order of the AWS console's region menu, by
+ * geography: the US first, then the rest of the Americas, Europe, the Middle
+ * East, Africa, Asia Pacific; by name within a group. The model keeps its
+ * regions sorted by name (af-south-1 would lead); people look for us-east-1
+ * and eu-west-1 first.
+ */
+static int
+region_rank(const char *name)
+{
+	static const char *const order[] = { "us-", "ca-", "mx-", "sa-", "eu-", "il-", "me-",
+		"af-", "ap-", "cn-" };
+
+	for (size_t i = 0; i < NELEM(order); i++)
+		if (strncmp(name, order[i], strlen(order[i])) == 0)
+			return (int)i;
+	return (int)NELEM(order);
+}
+
+static const struct model *cols_model; /* for the qsort comparator; the loop is single-threaded */
+
+static int
+cmp_region_cols(const void *a, const void *b)
+{
+	const char *ra = model_region(cols_model, *(const size_t *)a);
+	const char *rb = model_region(cols_model, *(const size_t *)b);
+	int ka = region_rank(ra), kb = region_rank(rb);
+
+	if (ka != kb)
+		return ka < kb ? -1 : 1;
+	return strcmp(ra, rb);
+}
+
 static void
 build_columns(struct ui *ui)
 {
@@ -197,6 +230,10 @@ build_columns(struct ui *ui)
 		for (size_t i = 0; i < nr; i++)
 			if (mask[i])
 				g->cols[g->ncols++] = i;
+		if (g->ncols > 1) {
+			cols_model = ui->m;
+			qsort(g->cols, g->ncols, sizeof(size_t), cmp_region_cols);
+		}
 	}
 	free(g->codes);
 	g->codes = xcalloc(nr + 1, sizeof(*g->codes));
