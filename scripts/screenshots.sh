@@ -51,20 +51,24 @@ run() { # cols rows env...
 
 run 160 44 LANG=C.UTF-8
 shot grid
-tmux -L "$SOCK" send-keys -t shots 3
-sleep 1
+key() {
+	tmux -L "$SOCK" send-keys -t shots "$@"
+	sleep 0.6
+}
+key 2
 shot grid-guardduty
-tmux -L "$SOCK" send-keys -t shots 0 / 'de- sev>=7' Enter
-sleep 1
+key 0
+key / 'de- sev>=7' Enter
 shot grid-filter
-tmux -L "$SOCK" send-keys -t shots Escape g j Enter
-sleep 3
+key Escape
+key g
+key j
+key Enter
+sleep 2
 shot account-compliance
-tmux -L "$SOCK" send-keys -t shots Tab
-sleep 1
+key Tab
 shot account-findings
-tmux -L "$SOCK" send-keys -t shots Tab
-sleep 1
+key Tab
 shot account-budgets
 run 100 30 LANG=C
 shot grid-ascii-80
