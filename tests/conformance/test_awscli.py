@@ -555,7 +555,9 @@ class AwsCli(unittest.TestCase):
         failed(self, role, "AccessDenied")
 
     def test_throttling_retried_by_the_cli(self):
-        # The CLI's standard retry mode (3 attempts) retries each service's throttling code.
+        # The CLI's standard retry mode (3 attempts) retries each service's throttling code;
+        # these come with 400 or 429, which its transient rules (5xx) do not cover, so a
+        # retry proves the CLI classified them as throttling.
         a = self.sample[0]
         region = next(r for r in self.t.regions if a["cells"][r]["guardduty"]["state"] == "ok")
         self.sim.faults({"rules": [{"api": "organizations:DescribeOrganization", "throttle": {"first": 2}},

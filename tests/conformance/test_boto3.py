@@ -379,7 +379,9 @@ class Boto3(unittest.TestCase):
             code, status, msg, _ = fail(gd.list_detectors)
             self.assertEqual((code, status, msg), ("AccessDeniedException", 403, cell["reason"]))
             return
-        dets = items(pages(gd, "list_detectors"), "DetectorIds")
+        pg = pages(gd, "list_detectors")
+        self.assertEqual(pg[-1]["NextToken"], "", "GuardDuty ends a list with an empty token")
+        dets = items(pg, "DetectorIds")
         if st == "disabled":
             self.assertEqual(dets, [])
             return
@@ -397,9 +399,11 @@ class Boto3(unittest.TestCase):
             by_sev[str(g["Severity"])] = by_sev.get(str(g["Severity"]), 0) + g["TotalFindings"]
         self.assertEqual(bands(by_sev), want, (account, region))
         self.assertEqual(gd.get_detector(DetectorId=dets[0])["Status"], "ENABLED")
-        ids = items(pages(gd, "list_findings", DetectorId=dets[0], FindingCriteria=old,
-                          SortCriteria={"AttributeName": "severity", "OrderBy": "DESC"},
-                          PaginationConfig={"PageSize": 2}), "FindingIds")
+        pg = pages(gd, "list_findings", DetectorId=dets[0], FindingCriteria=old,
+                   SortCriteria={"AttributeName": "severity", "OrderBy": "DESC"},
+                   PaginationConfig={"PageSize": 2})
+        self.assertEqual(pg[-1]["NextToken"], "")
+        ids = items(pg, "FindingIds")
         self.assertEqual(len(ids), len(set(ids)))
         sevs = []
         for i in range(0, len(ids), 50):
