@@ -230,6 +230,7 @@ account_inactive(struct collect *c, int32_t i)
 
 	a->phase = AP_INACTIVE;
 	a->want = 0;
+	collect__acct_drop_pending(c, i);
 	collect__acct_phase_states(c, i, -1);
 }
 
@@ -712,6 +713,8 @@ prep_creds_cb(struct creds *cr, const char *err, int sso_expired, void *arg)
 		if (a->model >= 0)
 			model_set_access(c->m, (size_t)a->model, model_intern(c->m, c->role_name),
 			    util_now());
+		if (a->reason != NULL)
+			a->want |= WANT_LEAVES; /* the role works again: everything, now */
 		free(a->reason);
 		a->reason = NULL;
 		prep_regions(t, 0);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/model.h"
+#include "core/text.h"
 #include "core/util.h"
 #include "core/xmalloc.h"
 #include "tui/account.h"
@@ -43,7 +44,8 @@ struct grid {
 	size_t ncols;
 	char (*codes)[REGION_CODE_MAX + 1]; /* per model region */
 	size_t ncodes;
-	int name_w;              /* widest name + indentation seen at the build */
+	int name_w;              /* widest name + indentation seen (only grows) */
+	size_t measured_rows, measured_accounts;
 
 	/* layout, from the last draw */
 	int name_x, id_x, cells_x, cell_w, nvis, right_x, budget_w, body_h;
@@ -210,19 +212,28 @@ build_columns(struct ui *ui)
 		g->left = 0;
 }
 
+/*
+ * The name column's width: the widest name shown (in columns) plus its
+ * indentation. It only grows during a session, so the grid never jumps
+ * narrower while names arrive; it is measured again only when the number of
+ * rows or of accounts changed.
+ */
 static void
 measure_names(struct ui *ui)
 {
 	struct grid *g = ui->grid;
 	size_t n = rows_count(g->rows);
-	int w = 12;
+	int w = g->name_w > 12 ? g->name_w : 12;
 
-	/* Only the longest few matter; sample at most 2,000 rows to keep builds linear and cheap. */
-	for (size_t i = 0; i < n; i += n > 2000 ? n / 2000 : 1) {
+	if (n == g->measured_rows && model_naccounts(ui->m) == g->measured_accounts)
+		return;
+	g->measured_rows = n;
+	g->measured_accounts = model_naccounts(ui->m);
+	for (size_t i = 0; i < n; i++) {
 		const struct row *r = rows_get(g->rows, i);
 		const char *name = r->kind == ROW_ACCOUNT ? model_account(ui->m, (size_t)r->index)->name
 		                                          : model_ou(ui->m, (size_t)r->index)->name;
-		int nw = (int)strlen(name != NULL ? name : "") + r->depth * 2 +
+		int nw = text_width(name != NULL ? name : "") + r->depth * 2 +
 		    (r->kind == ROW_OU ? 8 : 0);
 		if (nw > w)
 			w = nw;
@@ -263,8 +274,6 @@ grid_subset(struct ui *ui, size_t **accounts, size_t *na, size_t **regions, size
 	*na = 0;
 	/* Every account that passed the filter, collapsed or not. */
 	for (size_t a = 0; a < n; a++) {
-		const struct model_account *acc = model_account(ui->m, a);
-		(void)acc;
 		if (filter_match(ui->filter, ui->m, a, mask))
 			(*accounts)[(*na)++] = a;
 	}
@@ -307,6 +316,9 @@ compute_layout(struct ui *ui, int width, int height)
 	g->right_x = width - right_w;
 	area = g->right_x - g->cells_x;
 	g->nvis = area > 0 ? area / g->cell_w : 0;
+	/* When every column fits, the frozen columns follow them instead of the edge. */
+	if (g->nvis >= (int)g->ncols && g->ncols > 0)
+		g->right_x = g->cells_x + (int)g->ncols * g->cell_w + 1;
 	g->body_h = height;
 	if (g->col >= 0 && g->nvis > 0) {
 		if (g->col < g->left)
@@ -663,9 +675,17 @@ draw_right(struct ui *ui, WINDOW *w, int y, const struct row *r, int sel)
 		draw_role(w, ROLE_NORMAL, sel, 0);
 		draw_text_right(w, txt, SPEND_W);
 	} else {
+		uint16_t states = 0;
+		enum glyph gl = G_DISABLED;
+		enum role rl = ROLE_NODATA;
+
+		for (size_t k = 0; acc != NULL && k < model_nregions(ui->m); k++)
+			states |= (uint16_t)(1u << acc->cells[k].spend.st.state);
+		if (states != 0)
+			cells_state_show(cells_pick_state(states), &gl, &rl);
 		draw_spaces(w, SPEND_W - 1);
-		draw_role(w, acc != NULL ? ROLE_DIM : ROLE_NODATA, sel, 0);
-		draw_glyph(w, acc != NULL && model_nregions(ui->m) > 0 ? G_LOADING : G_DISABLED);
+		draw_role(w, rl, sel, 0);
+		draw_glyph(w, gl);
 	}
 	draw_role(w, ROLE_NORMAL, sel, 0);
 	waddch(w, ' ');

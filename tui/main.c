@@ -303,6 +303,7 @@ make_creds(struct env *e)
 	co.explicit_profile = e->cfg.profile != NULL;
 	co.client = e->client;
 	co.mfa_prompt = mfa_prompt;
+	co.aws = e->aws; /* the files load_profile() read (and warned about) once */
 	e->base = creds_chain_resolve(&co, &region, &warnings, &cause);
 	say_warnings(e, warnings);
 	free(warnings);

@@ -16,6 +16,7 @@
 #include "core/xmalloc.h"
 #include "tui/account.h"
 #include "tui/draw.h"
+#include "tui/export.h"
 #include "tui/filter.h"
 #include "tui/glyphs.h"
 #include "tui/grid.h"
@@ -24,8 +25,6 @@
 
 #define MSG_SECONDS 8
 #define DOUBLE_CLICK_MS 400
-
-static char *filter_saved; /* the filter text when `/` was pressed */
 
 struct ui *
 ui_new(const struct ui_config *cfg, struct buf *diag, char **cause)
@@ -81,8 +80,7 @@ ui_free(struct ui *ui)
 	free(ui->profile);
 	free(ui->msg);
 	free(ui->clipboard);
-	free(filter_saved);
-	filter_saved = NULL;
+	free(ui->filter_saved);
 	free(ui);
 }
 
@@ -528,8 +526,6 @@ out:
 
 /* --- export (the filtered view) -------------------------------------------------- */
 
-#include "tui/export.h"
-
 static void
 export_cmd(struct ui *ui, const char *arg)
 {
@@ -701,7 +697,7 @@ static void
 restore_filter(struct ui *ui)
 {
 	char *cause = NULL;
-	struct filter *f = filter_parse(filter_saved != NULL ? filter_saved : "", &cause);
+	struct filter *f = filter_parse(ui->filter_saved != NULL ? ui->filter_saved : "", &cause);
 
 	free(cause);
 	if (f != NULL)
@@ -837,8 +833,8 @@ ui_key(struct ui *ui, int key, int is_char)
 		ui->dirty |= UI_DIRTY_FOOTER;
 		return 1;
 	case ACT_FILTER:
-		free(filter_saved);
-		filter_saved = xstrdup(filter_text(ui->filter));
+		free(ui->filter_saved);
+		ui->filter_saved = xstrdup(filter_text(ui->filter));
 		prompt_open(ui->prompt, PROMPT_FILTER, filter_text(ui->filter));
 		ui->dirty |= UI_DIRTY_FOOTER;
 		return 1;

@@ -126,6 +126,7 @@ struct ui {
 	enum sort_key sort;
 	int sort_reverse;
 	struct filter *filter;  /* never NULL (an empty filter matches all) */
+	char *filter_saved;     /* the filter's text when `/` opened the prompt (Esc restores it) */
 	struct prompt *prompt;
 
 	char *msg;              /* sanitised; NULL if none */

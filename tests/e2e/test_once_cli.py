@@ -6,10 +6,13 @@ page, and the one-message rule for an expired SSO session.
 """
 import json
 import os
+import pty
 import re
+import select
 import stat
 import subprocess
 import tempfile
+import time
 import unittest
 
 import test_once_lib as L
@@ -128,6 +131,23 @@ class Credentials(unittest.TestCase):
         self.assertEqual(err.count("aws sso login --profile corp"), 1, err)
 
 
+    def test_open_credentials_file_is_warned_about_once(self):
+        # Regression: the files were read twice (profile settings, then the
+        # chain), so the permission warning came twice.
+        env = bare_env()
+        creds = os.path.join(env["HOME"], "credentials")
+        with open(creds, "w") as f:
+            f.write("[default]\naws_access_key_id = AKIASIMTEST000000001\n"
+                    "aws_secret_access_key = not-a-real-secret\n")
+        os.chmod(creds, 0o644)
+        env["AWS_SHARED_CREDENTIALS_FILE"] = creds
+        env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:1"
+        rc, out, err = run(["--once", "--no-cache", "--region-deadline", "2"], env=env)
+        self.assertEqual(err.count("permissions 0644 are too open"), 1, err)
+        self.assertIn(creds, err)
+        self.assertNotIn("not-a-real-secret", err + out)
+
+
 class Call(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -182,6 +202,71 @@ int main(void) {
 	return 0;
 }
 """
+
+
+class CacheAndProgress(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.scn = L.scenario("states.json")
+        cls.sim = L.Awsim("--scenario", cls.scn).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sim.stop()
+
+    def test_cache_written_private_and_loaded_by_the_next_run(self):
+        env = L.orgtop_env(self.sim)
+        rc1, out1, err1 = L.run_once(self.sim, env=env)
+        self.assertEqual(rc1, 1, err1)
+        cdir = os.path.join(env["XDG_CACHE_HOME"], "orgtop")
+        files = [f for f in os.listdir(cdir) if f.endswith(".cache")]
+        self.assertEqual(len(files), 1, os.listdir(cdir))
+        self.assertEqual(stat.S_IMODE(os.stat(cdir).st_mode), 0o700)
+        self.assertEqual(stat.S_IMODE(os.stat(os.path.join(cdir, files[0])).st_mode), 0o600)
+        with open(os.path.join(cdir, files[0]), "rb") as f:
+            cached = f.read()
+        self.assertNotIn(self.sim.secret_key.encode(), cached)
+        # The second run starts from the cache and still ends with fresh values.
+        rc2, out2, err2 = L.run_once(self.sim, env=env)
+        self.assertEqual(rc2, 1, err2)
+        diffs = L.compare(json.loads(out2), L.dump_truth("--scenario", self.scn))
+        self.assertEqual(diffs, [], "\n".join(diffs[:20]))
+        self.assertEqual(L.states(json.loads(out2)).get("stale", 0), 0)
+
+    def test_no_cache_writes_nothing(self):
+        env = L.orgtop_env(self.sim)
+        rc, out, err = L.run_once(self.sim, "--no-cache", env=env)
+        self.assertEqual(rc, 1, err)
+        self.assertFalse(os.path.exists(os.path.join(env["XDG_CACHE_HOME"], "orgtop")))
+
+    def test_progress_goes_to_stderr_only_on_a_terminal(self):
+        env = L.orgtop_env(self.sim)
+        master, slave = pty.openpty()
+        p = subprocess.Popen([L.ORGTOP, "--once", "--format", "json", "--no-cache"], env=env,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        seen = b""
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            r, _, _ = select.select([master], [], [], 0.5)
+            if r:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            elif p.poll() is not None:
+                break
+        out = p.stdout.read()
+        p.wait()
+        os.close(master)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(b"done, ", seen)
+        self.assertIn(b"\r\x1b[K", seen)  # the line is redrawn, then cleared
+        self.assertNotIn(b"done, ", out)
+        json.loads(out)
 
 
 def ops_table_actions():

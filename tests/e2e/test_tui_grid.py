@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -164,16 +165,20 @@ class Tmux:
         return self.screen().split("\n")
 
     def wait(self, pred, timeout=8, what=""):
-        """The screen once pred holds and it stopped changing (no frame half drawn)."""
+        """The screen once pred holds and it stopped changing (no frame half drawn).
+        A screen that never settles (a live refresh redrawing its progress) is
+        returned as soon as pred has held on two captures in a row."""
         end = time.time() + timeout
         s = prev = ""
+        held = 0
         while time.time() < end:
             s = self.screen()
             try:
                 ok = pred(s) if callable(pred) else pred in s
             except (ValueError, IndexError):
                 ok = False
-            if ok and s == prev:
+            held = held + 1 if ok else 0
+            if ok and (s == prev or held >= 3):
                 return s
             prev = s if ok else ""
             time.sleep(0.04)
@@ -186,8 +191,33 @@ class Tmux:
         return self.tmux("display-message", "-p", "-t", "t", "#{pane_title}").strip()
 
     def stop(self):
-        self.tmux("kill-server", check=False)
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        """Ends orgtop with SIGHUP (as a dropped SSH session would) and checks it exited 0:
+        under the sanitizers a leak or an error report makes that fail, with the report."""
+        try:
+            code, screen = self.hangup()
+        finally:
+            self.tmux("kill-server", check=False)
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        if code is not None and code != 0:
+            raise AssertionError("orgtop exited %d after SIGHUP:\n%s" % (code, screen))
+
+    def hangup(self):
+        """(exit code, screen) after SIGHUP; (None, "") if orgtop was not running."""
+        try:
+            with open(self.pidfile) as f:
+                pid = int(f.read().strip())
+            os.kill(pid, signal.SIGHUP)
+        except (OSError, ValueError, AttributeError):
+            return None, ""
+        end = time.time() + 20
+        s = ""
+        while time.time() < end:
+            s = self.screen()
+            m = re.search(r"EXIT=(\d+)", s)
+            if m:
+                return int(m.group(1)), s
+            time.sleep(0.1)
+        return -1, s
 
 
 def shquote(s):

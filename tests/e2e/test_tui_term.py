@@ -85,6 +85,27 @@ class Terminal(unittest.TestCase):
         for want in ("o ok", "x noncompliant", "# denied", ". region off", ": loading"):
             self.assertIn(want, legend)
 
+    def test_terminals(self):
+        """vt100 (no colours), screen (8), screen-256color, tmux-256color, xterm, 400 columns."""
+        for term in ("vt100", "screen", "screen-256color", "tmux-256color", "xterm-256color"):
+            t = self.open(env={"TERM": term})
+            s = t.wait("OU / account", what="grid on TERM=%s" % term)
+            self.assertTrue(Grid(s).rows, term)
+            t.keys("q")
+            t.wait("EXIT=0")
+            t.stop()
+        t = self.open(width=400, height=60)
+        s = t.wait("OU / account")
+        g = Grid(s)
+        self.assertTrue(g.rows)
+        with open(self.truth) as f:
+            nregions = len(json.load(f)["regions"])
+        self.assertEqual(len(g.cols), nregions)  # every region fits
+        # --ascii in a UTF-8 locale
+        t = self.open(args=["--ascii"])
+        s = t.wait("OU / account")
+        self.assertTrue(all(ord(c) < 128 for line in s.split("\n")[:48] for c in line))
+
     def test_no_color(self):
         t = self.open(env={"NO_COLOR": "1"})
         t.wait("OU / account")

@@ -1,4 +1,4 @@
-// seeds: themes tests/fuzz/seeds/theme
+// seeds: themes tests/data/themes
 /*
  * fuzz_theme.c: the theme parser on arbitrary bytes, built from its source
  * (tui/theme.c, which has no curses in it).

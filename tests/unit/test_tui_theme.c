@@ -183,6 +183,36 @@ test_shipped_themes(void **state)
 }
 
 static void
+test_broken_fixture(void **state)
+{
+	char *path = root_path("tests/data/themes/broken.theme");
+	struct theme *t = NULL;
+	struct buf diag;
+	char *cause = NULL, *where;
+
+	(void)state;
+	buf_init(&diag);
+	assert_int_equal(theme_load(path, &t, &diag, &cause), 0);
+	where = xasprintf("%s:1: ok: bad colour '#zz'", path);
+	assert_non_null(strstr(diag.data, where));
+	free(where);
+	where = xasprintf("%s:3: NUL byte in line", path);
+	assert_non_null(strstr(diag.data, where));
+	free(where);
+	where = xasprintf("%s:4: expected 'role = style'", path);
+	assert_non_null(strstr(diag.data, where));
+	free(where);
+	/* the good line in between applies; the bad role keeps the built-in style */
+	assert_int_equal(theme_style(t, ROLE_CRITICAL)->fg, 196);
+	assert_int_equal(theme_style(t, ROLE_CRITICAL)->attrs, TA_REVERSE);
+	assert_int_equal(theme_style(t, ROLE_OK)->fg, 34);
+	assert_string_equal(theme_name(t), "broken");
+	theme_free(t);
+	buf_done(&diag);
+	free(path);
+}
+
+static void
 test_default_file_matches_builtin(void **state)
 {
 	char *path = root_path("themes/default.theme");
@@ -341,6 +371,7 @@ main(void)
 		cmocka_unit_test(test_file_errors_fall_back),
 		cmocka_unit_test(test_hostile_file),
 		cmocka_unit_test(test_shipped_themes),
+		cmocka_unit_test(test_broken_fixture),
 		cmocka_unit_test(test_default_file_matches_builtin),
 		cmocka_unit_test(test_search_order),
 		cmocka_unit_test(test_color_mapping),
