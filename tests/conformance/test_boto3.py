@@ -379,7 +379,9 @@ class Boto3(unittest.TestCase):
             code, status, msg, _ = fail(gd.list_detectors)
             self.assertEqual((code, status, msg), ("AccessDeniedException", 403, cell["reason"]))
             return
-        dets = items(pages(gd, "list_detectors"), "DetectorIds")
+        pg = pages(gd, "list_detectors")
+        self.assertEqual(pg[-1]["NextToken"], "", "GuardDuty ends a list with an empty token")
+        dets = items(pg, "DetectorIds")
         if st == "disabled":
             self.assertEqual(dets, [])
             return
@@ -397,9 +399,11 @@ class Boto3(unittest.TestCase):
             by_sev[str(g["Severity"])] = by_sev.get(str(g["Severity"]), 0) + g["TotalFindings"]
         self.assertEqual(bands(by_sev), want, (account, region))
         self.assertEqual(gd.get_detector(DetectorId=dets[0])["Status"], "ENABLED")
-        ids = items(pages(gd, "list_findings", DetectorId=dets[0], FindingCriteria=old,
-                          SortCriteria={"AttributeName": "severity", "OrderBy": "DESC"},
-                          PaginationConfig={"PageSize": 2}), "FindingIds")
+        pg = pages(gd, "list_findings", DetectorId=dets[0], FindingCriteria=old,
+                   SortCriteria={"AttributeName": "severity", "OrderBy": "DESC"},
+                   PaginationConfig={"PageSize": 2})
+        self.assertEqual(pg[-1]["NextToken"], "")
+        ids = items(pg, "FindingIds")
         self.assertEqual(len(ids), len(set(ids)))
         sevs = []
         for i in range(0, len(ids), 50):
@@ -664,6 +668,84 @@ class Boto3(unittest.TestCase):
         quick = botocore.utils.ContainerMetadataFetcher(sleep=lambda s: None)  # 3 tries, no pause
         with self.assertRaises(botocore.exceptions.CredentialRetrievalError):
             botocore.credentials.ContainerProvider(environ=bad, fetcher=quick).load()
+
+
+class Boto3Scenarios(unittest.TestCase):
+    """awsim's example scenarios, where the data is stated rather than generated."""
+
+    SCENARIOS = os.path.join(conflib.HERE, "..", "awsim", "scenarios")
+
+    def test_small_budgets_and_assignments(self):
+        # Budget amounts as AWS writes them ("604.4560000000000172803993336856365203857421875"),
+        # a budget without a forecast, users and groups resolved through Identity Store.
+        path = os.path.join(self.SCENARIOS, "small.json")
+        t = Truth("--scenario", path)
+        s = Sim("--scenario", path, "--page-size", "1")
+        self.addCleanup(s.stop)
+        got = items(pages(s.client("budgets"), "describe_budgets", AccountId=t.mgmt), "Budgets")
+        self.assertIn("604.4560000000000172803993336856365203857421875",
+                      [b["CalculatedSpend"]["ActualSpend"]["Amount"] for b in got])
+        conflib.check_budgets(self, t, t.mgmt, got)
+        de = t.by_name["de-payments-prod"]
+        c = s.client("sts").assume_role(RoleArn="arn:aws:iam::%s:role/%s" % (de["id"], ROLE),
+                                        RoleSessionName=SESSION)["Credentials"]
+        keys = (c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
+        got = items(pages(s.client("budgets", creds=keys), "describe_budgets", AccountId=de["id"]),
+                    "Budgets")
+        self.assertNotIn("ForecastedSpend", got[0]["CalculatedSpend"])
+        conflib.check_budgets(self, t, de["id"], got)
+        sso = s.client("sso-admin")
+        inst = sso.list_instances()["Instances"][0]
+        psets = items(pages(sso, "list_permission_sets", InstanceArn=inst["InstanceArn"]), "PermissionSets")
+        ids = s.client("identitystore")
+        got = set()
+        for p in psets:
+            name = sso.describe_permission_set(InstanceArn=inst["InstanceArn"],
+                                               PermissionSetArn=p)["PermissionSet"]["Name"]
+            for x in items(pages(sso, "list_account_assignments", InstanceArn=inst["InstanceArn"],
+                                 AccountId=t.mgmt, PermissionSetArn=p), "AccountAssignments"):
+                if x["PrincipalType"] == "USER":
+                    who = ids.describe_user(IdentityStoreId=inst["IdentityStoreId"], UserId=x["PrincipalId"])
+                    self.assertEqual(who["DisplayName"], "Alice Example")
+                    got.add((name, "USER", who["UserName"]))
+                else:
+                    got.add((name, "GROUP", ids.describe_group(
+                        IdentityStoreId=inst["IdentityStoreId"], GroupId=x["PrincipalId"])["DisplayName"]))
+        self.assertEqual(got, {(x["permission_set"], x["principal_type"], x["principal"])
+                               for x in t.accounts[t.mgmt]["sso"]["assignments"]})
+        self.assertEqual(s.wire.problems, [])
+
+    def test_hostile_names_and_titles_decode_exactly(self):
+        # Escape sequences, bidi, C1, emoji, astral characters in names and finding titles:
+        # botocore decodes every string to what the scenario says (cJSON ends a string at
+        # \\u0000, in the truth as on the wire).
+        path = os.path.join(self.SCENARIOS, "hostile.json")
+        t = conflib.dump_truth("--scenario", path)
+        with open(path, encoding="utf-8") as f:
+            scen = json.load(f)
+        s = Sim("--scenario", path, "--page-size", "2")
+        self.addCleanup(s.stop)
+        org = s.client("organizations")
+        names = {a["Id"]: a["Name"] for a in items(pages(org, "list_accounts"), "Accounts")}
+        self.assertEqual(names, {a["id"]: a["name"] for a in t["accounts"]})
+        self.assertTrue(any("\x1b]0;" in n for n in names.values()))
+        self.assertTrue(any("\U000e0041" in n for n in names.values()))
+        ous = {o["Id"]: o["Name"] for p in [o["id"] for o in t["ous"]]
+               for o in items(pages(org, "list_organizational_units_for_parent", ParentId=p),
+                              "OrganizationalUnits")}
+        self.assertEqual(ous, {o["id"]: o["name"] for o in t["ous"] if o["parent"]})
+        acct = next(a for a in scen["accounts"] if a.get("cells"))
+        want = sorted(f["title"].split("\0")[0]
+                      for f in acct["cells"]["us-east-1"]["guardduty"]["findings"])
+        c = s.client("sts").assume_role(RoleArn="arn:aws:iam::%s:role/%s" % (acct["id"], ROLE),
+                                        RoleSessionName=SESSION)["Credentials"]
+        gd = s.client("guardduty", "us-east-1", (c["AccessKeyId"], c["SecretAccessKey"],
+                                                 c["SessionToken"]))
+        det = gd.list_detectors()["DetectorIds"][0]
+        ids = items(pages(gd, "list_findings", DetectorId=det), "FindingIds")
+        titles = sorted(f["Title"] for f in gd.get_findings(DetectorId=det, FindingIds=ids)["Findings"])
+        self.assertEqual(titles, want)
+        self.assertEqual(s.wire.problems, [])
 
 
 class Boto3Errors(unittest.TestCase):
