@@ -199,36 +199,63 @@ const struct task_ops collect__config_ops = {
 
 /* ------------------------------------------------------------- GuardDuty */
 
-const char *
-collect__detector(const struct collect_account *a, unsigned region)
+static int
+hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+int
+collect__detector(const struct collect_account *a, unsigned region, char out[33])
 {
 	for (size_t i = 0; i < a->ndet; i++) {
-		if (a->det[i].region == region)
-			return a->det[i].id[0] != '\0' ? a->det[i].id : NULL;
+		if (a->det[i].region == region) {
+			util_hex(a->det[i].id, 16, out);
+			return 1;
+		}
 	}
-	return NULL;
+	return 0;
 }
 
 void
 collect__detector_set(struct collect_account *a, unsigned region, const char *id)
 {
+	uint8_t bin[16];
 	size_t i;
 
 	for (i = 0; i < a->ndet; i++) {
 		if (a->det[i].region == region)
 			break;
 	}
-	if (i == a->ndet) {
-		if (id == NULL)
+	if (id == NULL || strlen(id) != 32) {
+		if (i < a->ndet)
+			a->det[i] = a->det[--a->ndet]; /* forget it */
+		return;
+	}
+	for (int k = 0; k < 16; k++) {
+		int hi = hexval(id[2 * k]), lo = hexval(id[2 * k + 1]);
+
+		if (hi < 0 || lo < 0) {
+			if (i < a->ndet)
+				a->det[i] = a->det[--a->ndet];
 			return;
+		}
+		bin[k] = (uint8_t)(hi << 4 | lo);
+	}
+	if (i == a->ndet) {
 		if (a->ndet == a->capdet) {
-			a->capdet = (uint16_t)(a->capdet ? a->capdet * 2 : 4);
+			/* Most accounts have a detector in every enabled region: room for a few more each time. */
+			a->capdet = (uint16_t)(a->capdet + 8);
 			a->det = xreallocarray(a->det, a->capdet, sizeof *a->det);
 		}
 		a->ndet++;
 		a->det[i].region = (uint16_t)region;
 	}
-	snprintf(a->det[i].id, sizeof a->det[i].id, "%s", id != NULL ? id : "");
+	memcpy(a->det[i].id, bin, 16);
 }
 
 /* ListDetectors' pages: the first detector id goes to t->arg. */
@@ -388,11 +415,9 @@ static void
 gd_start(struct task *t)
 {
 	struct collect_account *a = &t->c->accts[t->account];
-	const char *det = collect__detector(a, t->region);
 
 	leaf_inflight(t, MI_GUARDDUTY);
-	if (det != NULL) {
-		snprintf(t->arg, sizeof t->arg, "%s", det);
+	if (collect__detector(a, t->region, t->arg)) {
 		t->index = 1; /* from the cache */
 		gd_stats(t);
 		return;
@@ -876,10 +901,7 @@ findings_detectors_cb(const struct aws_result *res, void *arg)
 static void
 findings_start(struct task *t)
 {
-	const char *det = collect__detector(&t->c->accts[t->account], t->region);
-
-	if (det != NULL) {
-		snprintf(t->arg, sizeof t->arg, "%s", det);
+	if (collect__detector(&t->c->accts[t->account], t->region, t->arg)) {
 		findings_list(t);
 		return;
 	}

@@ -30,6 +30,7 @@ struct cost_cell {
 struct cost_job {
 	int running;        /* holds a work unit until applied */
 	int have_result;    /* the last page is in (or the job failed): apply when the walk is done */
+	int applied;        /* the table is the model's: regions that join later get it too */
 	enum model_state fail_st;
 	char why[256];
 	char unit[16];
@@ -108,6 +109,7 @@ job_clear(struct cost_job *j)
 	j->why[0] = '\0';
 	j->unit[0] = '\0';
 	j->have_result = 0;
+	j->applied = 0;
 }
 
 void
@@ -186,7 +188,7 @@ cost_start(struct task *t)
 	char start[11], end[11];
 	cJSON *p = cJSON_CreateObject(), *period, *metrics, *group, *g;
 
-	job_clear(c->cost);
+	job_clear(c->cost); /* a restart (throttling) begins again from the first page */
 	ce_month_to_date(time(NULL), start, end);
 	period = cJSON_AddObjectToObject(p, "TimePeriod");
 	cJSON_AddStringToObject(period, "Start", start);
@@ -238,6 +240,31 @@ const struct task_ops collect__cost_ops = {
 	.free_data = cost_free_data,
 };
 
+/* Region r of every account from the table (or the failure). */
+static void
+apply_region(struct collect *c, const struct cost_job *j, unsigned r, double now)
+{
+	int mr = c->regions[r].model;
+
+	if (mr < 0)
+		return;
+	for (size_t i = 0; i < c->naccts; i++) {
+		const struct collect_account *a = &c->accts[i];
+		const struct cost_cell *cell;
+
+		/* Every account the payer sees, whatever its status or role. */
+		if (a->model < 0 || a->phase == AP_GONE)
+			continue;
+		if (j->fail_st != MS_OK) {
+			model_set_state(c->m, (size_t)a->model, mr, MI_SPEND, j->fail_st, j->why, now);
+			continue;
+		}
+		cell = cell_find(j, a->id, r);
+		model_set_spend(c->m, (size_t)a->model, (size_t)mr, cell != NULL ? cell->amount : 0,
+		    now);
+	}
+}
+
 void
 collect__cost_apply(struct collect *c)
 {
@@ -247,36 +274,50 @@ collect__cost_apply(struct collect *c)
 	if (j == NULL || j->have_result != 1 || c->walking)
 		return;
 	j->have_result = 0;
+	j->applied = 1;
 	log_msg(LOG_DEBUG, "collect: Cost Explorer: %zu account x region sums", j->ncells);
 	if (j->fail_st == MS_OK && j->unit[0] != '\0')
 		model_set_currency(c->m, j->unit);
-	for (size_t i = 0; i < c->naccts; i++) {
-		const struct collect_account *a = &c->accts[i];
-
-		/* Every account the payer sees, whatever its status or role. */
-		if (a->model < 0 || a->phase == AP_GONE)
-			continue;
-		for (unsigned r = 1; r < c->nregions; r++) {
-			int mr = c->regions[r].model;
-			const struct cost_cell *cell;
-
-			if (mr < 0)
-				continue;
-			if (j->fail_st != MS_OK) {
-				model_set_state(c->m, (size_t)a->model, mr, MI_SPEND, j->fail_st, j->why,
-				    now);
-				continue;
-			}
-			cell = cell_find(j, a->id, r);
-			model_set_spend(c->m, (size_t)a->model, (size_t)mr, cell != NULL ? cell->amount :
-			    0, now);
-		}
-	}
+	for (unsigned r = 1; r < c->nregions; r++)
+		apply_region(c, j, r, now);
 	if (j->fail_st != MS_OK)
 		collect__msg(c, LOG_WARN, "Cost Explorer: %s", j->why);
 	if (j->running) {
 		j->running = 0;
 		collect__work_done(c, SRC_COST, 1);
+	}
+}
+
+void
+collect__cost_region(struct collect *c, unsigned r)
+{
+	if (c->cost != NULL && c->cost->applied)
+		apply_region(c, c->cost, r, util_now());
+}
+
+/* An account the walk found after the answer was applied. */
+void
+collect__cost_account(struct collect *c, int32_t i)
+{
+	const struct cost_job *j = c->cost;
+	const struct collect_account *a = collect__acct(c, i);
+	double now = util_now();
+
+	if (j == NULL || !j->applied || a == NULL || a->model < 0)
+		return;
+	for (unsigned r = 1; r < c->nregions; r++) {
+		int mr = c->regions[r].model;
+		const struct cost_cell *cell;
+
+		if (mr < 0)
+			continue;
+		if (j->fail_st != MS_OK) {
+			model_set_state(c->m, (size_t)a->model, mr, MI_SPEND, j->fail_st, j->why, now);
+			continue;
+		}
+		cell = cell_find(j, a->id, r);
+		model_set_spend(c->m, (size_t)a->model, (size_t)mr, cell != NULL ? cell->amount : 0,
+		    now);
 	}
 }
 

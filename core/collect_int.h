@@ -101,9 +101,14 @@ enum acct_phase {
 #define SRCBIT(s) (1u << (s))
 #define WANT_LEAVES (SRCBIT(SRC_CONFIG) | SRCBIT(SRC_GUARDDUTY) | SRCBIT(SRC_BUDGETS))
 
+/*
+ * A GuardDuty detector id kept across refreshes: 32 hex digits stored as 16
+ * bytes (ids of another shape are not kept; ListDetectors is asked again).
+ * The none flag records a region where ListDetectors found no detector.
+ */
 struct gd_detector {
 	uint16_t region;
-	char id[40];
+	uint8_t id[16];
 };
 
 struct detail_acc; /* collect_cells.c */
@@ -344,6 +349,8 @@ int32_t collect__acct_upsert(struct collect *c, const char *id);
 int collect__acct_model(const struct collect *c, int32_t i);
 /* Recomputes every account's model index (after model_prune()). */
 void collect__acct_remap(struct collect *c);
+/* Clears an account's pending leaves (it left, or is no longer ACTIVE). */
+void collect__acct_drop_pending(struct collect *c, int32_t i);
 /* Sets the leaf bits of the sources in want for a ready account and rings it. */
 void collect__acct_schedule(struct collect *c, int32_t i, unsigned want, int urgent);
 /*
@@ -374,18 +381,23 @@ void collect__prep_queue(struct collect *c, int32_t i, enum collect__lane lane);
 /* ---- collect_cells.c ---- */
 void collect__detail_start(struct collect *c, int32_t i);
 void collect__detail_free(struct detail_acc *d);
-const char *collect__detector(const struct collect_account *a, unsigned region);
+/* The detector id of a region into out (33 bytes): 1 if known, 0 if not. */
+int collect__detector(const struct collect_account *a, unsigned region, char out[33]);
+/* Keeps (id != NULL) or forgets a region's detector id. */
 void collect__detector_set(struct collect_account *a, unsigned region, const char *id);
 
 /* ---- collect_sso.c ---- */
 void collect__sso_start(struct collect *c);
 void collect__sso_regions_known(struct collect *c);
 void collect__sso_apply(struct collect *c); /* once the walk is done */
+void collect__sso_account(struct collect *c, int32_t i); /* an account joined */
 void collect__sso_free(struct collect *c);
 
 /* ---- collect_cost.c ---- */
 void collect__cost_start(struct collect *c);
 void collect__cost_apply(struct collect *c); /* writes the last answer to the model */
+void collect__cost_region(struct collect *c, unsigned r);   /* a region joined the list */
+void collect__cost_account(struct collect *c, int32_t i);   /* an account joined */
 void collect__cost_free(struct collect *c);
 
 /* The account id is 12 digits. */

@@ -65,6 +65,10 @@ identity_cb(const struct aws_result *res, void *arg)
 		struct collect__verdict v;
 
 		collect__verdict(res, 1, &v);
+		if (v.requeue && t->requeues < COLLECT_MAX_REQUEUES) {
+			collect__task_failed(t, &v); /* asked again after a delay */
+			return;
+		}
 		c->identity_state = -1;
 		if (v.creds_failed)
 			c->creds_failed = 1;
@@ -114,6 +118,8 @@ identity_fail(struct task *t, const struct collect__verdict *v)
 {
 	struct collect *c = t->c;
 
+	if (v->st == MS_THROTTLED)
+		return; /* queued again */
 	c->identity_state = -1;
 	collect__msg(c, LOG_ERROR, "who am I (sts GetCallerIdentity): %s", v->reason);
 }
@@ -224,6 +230,7 @@ account_inactive(struct collect *c, int32_t i)
 
 	a->phase = AP_INACTIVE;
 	a->want = 0;
+	collect__acct_drop_pending(c, i);
 	collect__acct_phase_states(c, i, -1);
 }
 
@@ -240,6 +247,11 @@ account_seen(struct collect *c, const char *id, const char *status, int model_id
 	a->model = model_idx;
 	if (a->seen == c->walk)
 		return;
+	if (a->seen == 0) {
+		/* New since the org-wide answers were applied: give it theirs. */
+		collect__cost_account(c, i);
+		collect__sso_account(c, i);
+	}
 	a->seen = c->walk;
 	was_active = a->phase != AP_NEW && a->phase != AP_INACTIVE && a->phase != AP_GONE;
 	snprintf(a->status, sizeof a->status, "%s", status != NULL ? status : "");
@@ -701,12 +713,22 @@ prep_creds_cb(struct creds *cr, const char *err, int sso_expired, void *arg)
 		if (a->model >= 0)
 			model_set_access(c->m, (size_t)a->model, model_intern(c->m, c->role_name),
 			    util_now());
+		if (a->reason != NULL)
+			a->want |= WANT_LEAVES; /* the role works again: everything, now */
 		free(a->reason);
 		a->reason = NULL;
 		prep_regions(t, 0);
 		return;
 	}
 	collect__creds_verdict(err, sso_expired, &v);
+	if (v.requeue && t->requeues < COLLECT_MAX_REQUEUES) {
+		collect__task_failed(t, &v); /* the whole preparation again, after a delay */
+		return;
+	}
+	if (v.requeue) {
+		v.st = MS_ERROR;
+		v.requeue = 0;
+	}
 	if (v.sso_expired && !c->sso_expired_said) {
 		c->sso_expired_said = 1;
 		collect__msg(c, LOG_ERROR, "%s", v.reason);

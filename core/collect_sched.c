@@ -475,6 +475,14 @@ collect__creds_verdict(const char *err, int sso_expired, struct collect__verdict
 	out->sso_expired = sso_expired != 0;
 	if (err == NULL || err[0] == '\0')
 		err = "credentials unavailable";
+	if (!sso_expired && (strstr(err, ": Throttling") != NULL ||
+	    strstr(err, "ThrottlingException") != NULL || strstr(err, "TooManyRequests") != NULL ||
+	    strstr(err, "Rate exceeded") != NULL)) {
+		out->st = MS_THROTTLED;
+		out->requeue = 1;
+		set_reason(out, "throttled");
+		return;
+	}
 	msg = after_code(err, denied, NELEM(denied));
 	if (msg == NULL && strstr(err, "is not authorized to perform") != NULL)
 		msg = err;

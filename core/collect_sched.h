@@ -146,8 +146,9 @@ void collect__verdict(const struct aws_result *res, int region_enabled,
 /*
  * The same for a failed credentials fetch (creds_cb's err): AssumeRole
  * refused (AccessDenied, "not authorized") is MS_DENIED with AWS's message;
- * anything else MS_ERROR. The reason keeps AWS's text and drops our prefix
- * ("AssumeRole ...: AccessDenied: " -> the message).
+ * throttling that outlasted the client's retries is MS_THROTTLED with
+ * requeue set; anything else MS_ERROR. The reason keeps AWS's text and drops
+ * our prefix ("AssumeRole ...: AccessDenied: " -> the message).
  */
 void collect__creds_verdict(const char *err, int sso_expired, struct collect__verdict *out);
 

@@ -62,6 +62,7 @@ struct sso_job {
 	int listing;            /* ListPermissionSets started */
 	int expanded;           /* discovery went past the first region */
 	int waiting_regions;    /* discovery waits for the caller's regions */
+	int applied;            /* the answer is the model's: accounts found later get it too */
 	int home;               /* home region id */
 	int first;              /* the first region asked */
 	unsigned pending;       /* SSO tasks outstanding */
@@ -107,6 +108,7 @@ job_reset(struct sso_job *j)
 	free(j->store_id);
 	j->instance_arn = j->store_id = NULL;
 	j->found = 0;
+	j->applied = 0;
 	j->listing = 0;
 	j->expanded = 0;
 	j->have_result = 0;
@@ -693,6 +695,7 @@ collect__sso_apply(struct collect *c)
 	if (j == NULL || j->have_result != 1 || c->walking)
 		return;
 	j->have_result = 0;
+	j->applied = 1;
 	log_msg(LOG_DEBUG, "collect: Identity Center: %zu assignments, %zu permission sets",
 	    j->nas, j->nps);
 	if (j->fail_st == MS_OK && j->nas > 1)
@@ -713,6 +716,21 @@ collect__sso_apply(struct collect *c)
 		j->running = 0;
 		collect__work_done(c, SRC_SSO, 1);
 	}
+}
+
+void
+collect__sso_account(struct collect *c, int32_t i)
+{
+	struct sso_job *j = c->sso;
+	const struct collect_account *a = collect__acct(c, i);
+
+	if (j == NULL || !j->applied || a == NULL || a->model < 0 || a->phase == AP_INACTIVE ||
+	    a->phase == AP_GONE)
+		return;
+	if (j->fail_st != MS_OK)
+		model_set_state(c->m, (size_t)a->model, -1, MI_SSO, j->fail_st, j->why, util_now());
+	else
+		apply_account(c, j, a, util_now());
 }
 
 void

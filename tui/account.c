@@ -118,6 +118,12 @@ account_leave(struct ui *ui)
 /* --- building the document ------------------------------------------------------ */
 
 static int
+can_fetch(const struct ui *ui)
+{
+	return ui->be != NULL && ui->be->fetch_detail != NULL;
+}
+
+static int
 is_expanded(const struct acct *v, const char *id)
 {
 	for (size_t i = 0; i < v->nexpanded; i++)
@@ -171,6 +177,8 @@ build_compliance(struct ui *ui, const struct model_account *acc, const struct mo
 	    total_nc == 1 ? "" : "s", regions_nc, regions_nc == 1 ? "" : "s");
 	if (det != NULL)
 		state_note(d, &det->rules_st, "rule names");
+	else if (total_nc > 0 && !can_fetch(ui))
+		doc_add(d, ROLE_DIM, "   rule names need a live connection");
 	else if (total_nc > 0)
 		doc_addf(d, ROLE_DIM, "   %s loading rule names", glyph(G_LOADING));
 	doc_line(d, SEC_COMPLIANCE, TAG_NONE);
@@ -186,11 +194,12 @@ build_compliance(struct ui *ui, const struct model_account *acc, const struct mo
 		if (cells_has_value(&c->st)) {
 			enum role rr = c->st.state != MS_OK ? ROLE_STALE :
 			    c->noncompliant > 0 ? ROLE_BAD : ROLE_OK;
-			snprintf(num, sizeof(num), "%u", c->compliant + c->noncompliant);
+			snprintf(num, sizeof(num), "%u%s", c->compliant + c->noncompliant,
+			    (c->st.flags & MF_CAPPED) ? "+" : "");
 			doc_addw(d, ROLE_NORMAL, num, -6);
 			snprintf(num, sizeof(num), "%s %u%s", glyph(c->noncompliant > 0 ? G_NONCOMPLIANT
 			                                                              : G_OK),
-			    c->noncompliant, (c->st.flags & MF_CAPPED) ? "+" : "");
+			    c->noncompliant, (c->st.flags & MF_CAPPED) && c->noncompliant > 0 ? "+" : "");
 			doc_addw(d, rr, num, -14);
 			if (c->st.state != MS_OK)
 				state_note(d, &c->st, "");
@@ -331,7 +340,9 @@ build_findings(struct ui *ui, const struct model_account *acc, const struct mode
 	order_findings(v, det);
 	if (det == NULL || (det->nfindings == 0 && !(det->findings_st.flags & MF_HAS_VALUE))) {
 		doc_line(d, SEC_FINDINGS, TAG_NONE);
-		if (det == NULL || det->findings_st.state == MS_LOADING)
+		if (det == NULL && !can_fetch(ui))
+			doc_add(d, ROLE_DIM, "   the top findings need a live connection");
+		else if (det == NULL || det->findings_st.state == MS_LOADING)
 			doc_addf(d, ROLE_DIM, "   %s loading the top findings", glyph(G_LOADING));
 		return;
 	}
@@ -450,7 +461,7 @@ days_to_limit(const struct model_budget *b, double now, double *left)
 }
 
 static void
-bar(struct doc *d, double frac, int width, enum role r)
+bar(struct doc *d, double frac, int width, enum role r, int show_empty)
 {
 	char tmp[256];
 	size_t n = 0;
@@ -461,7 +472,7 @@ bar(struct doc *d, double frac, int width, enum role r)
 	if (full < 0)
 		full = 0;
 	for (int i = 0; i < width && n + 4 < sizeof(tmp); i++) {
-		const char *g = i < full ? glyph(G_BAR_FULL) : glyph(G_BAR_EMPTY);
+		const char *g = i < full ? glyph(G_BAR_FULL) : show_empty ? glyph(G_BAR_EMPTY) : " ";
 		size_t l = strlen(g);
 		memcpy(tmp + n, g, l);
 		n += l;
@@ -487,8 +498,9 @@ build_budgets(struct ui *ui, const struct model_account *acc)
 	for (size_t i = 0; i < acc->nbudgets; i++) {
 		const struct model_budget *b = &acc->budgets[i];
 		double burn = model_budget_burn(b), fb = model_budget_forecast_burn(b);
-		enum role br = acc->budget.state != MS_OK ? ROLE_STALE : burn >= 100 ? ROLE_CRITICAL :
-		    burn >= 80 ? ROLE_WARN : ROLE_OK;
+		double warn = model_budget_warn(ui->m), crit = model_budget_crit(ui->m);
+		enum role br = acc->budget.state != MS_OK ? ROLE_STALE : burn >= crit ? ROLE_CRITICAL :
+		    burn >= warn ? ROLE_WARN : ROLE_OK;
 		char amt[96], days_txt[48];
 		double left, days = days_to_limit(b, ui->now, &left);
 
@@ -502,7 +514,7 @@ build_budgets(struct ui *ui, const struct model_account *acc)
 		doc_add(d, ROLE_DIM, "  actual ");
 		doc_addw(d, ROLE_NORMAL, amt, -12);
 		doc_add(d, ROLE_NORMAL, "  ");
-		bar(d, burn >= 0 ? burn / 100 : 0, 10, br);
+		bar(d, burn >= 0 ? burn / 100 : 0, 10, br, 1);
 		if (burn >= 0)
 			doc_addf(d, br, " %3.0f%%", burn);
 		if (b->has_forecast) {
@@ -510,7 +522,7 @@ build_budgets(struct ui *ui, const struct model_account *acc)
 			doc_add(d, ROLE_DIM, "  forecast ");
 			doc_add(d, ROLE_NORMAL, amt);
 			if (fb >= 0)
-				doc_addf(d, fb > 100 ? ROLE_CRITICAL : fb >= 80 ? ROLE_WARN : ROLE_DIM,
+				doc_addf(d, fb > crit ? ROLE_CRITICAL : fb >= warn ? ROLE_WARN : ROLE_DIM,
 				    " (%.0f%%)", fb);
 		}
 		days_txt[0] = '\0';
@@ -580,7 +592,7 @@ build_spend(struct ui *ui, const struct model_account *acc, int cols)
 		doc_line(d, SEC_SPEND, TAG_REGION + (long)idx[i]);
 		doc_add(d, ROLE_NORMAL, "   ");
 		doc_addw(d, ROLE_NORMAL, model_region(ui->m, idx[i]), 16);
-		bar(d, max > 0 ? s->amount / max : 0, bw, s->st.state == MS_OK ? ROLE_BAR : ROLE_STALE);
+		bar(d, max > 0 ? s->amount / max : 0, bw, s->st.state == MS_OK ? ROLE_BAR : ROLE_STALE, 0);
 		money(unit, s->amount, amt, sizeof(amt));
 		doc_addw(d, s->st.state == MS_OK ? ROLE_NORMAL : ROLE_STALE, amt, -16);
 	}
@@ -920,6 +932,21 @@ cursor_move(struct acct *v, long delta)
 		v->section = v->doc.lines[v->cur].section;
 }
 
+/* The view and the cursor move together by a page. */
+static void
+page_move(struct acct *v, long delta)
+{
+	size_t vis = v->body_h > 0 ? (size_t)v->body_h : 1;
+	long top = (long)v->top + delta;
+
+	if (v->doc.nlines > vis && top > (long)(v->doc.nlines - vis))
+		top = (long)(v->doc.nlines - vis);
+	if (top < 0 || v->doc.nlines <= vis)
+		top = 0;
+	v->top = (size_t)top;
+	cursor_move(v, delta);
+}
+
 static int
 account_key(struct ui *ui, enum action act, int key)
 {
@@ -935,16 +962,16 @@ account_key(struct ui *ui, enum action act, int key)
 		cursor_move(v, 1);
 		break;
 	case ACT_PAGE_UP:
-		cursor_move(v, -page);
+		page_move(v, -page);
 		break;
 	case ACT_PAGE_DOWN:
-		cursor_move(v, page);
+		page_move(v, page);
 		break;
 	case ACT_HALF_UP:
-		cursor_move(v, -page / 2);
+		page_move(v, -page / 2);
 		break;
 	case ACT_HALF_DOWN:
-		cursor_move(v, page / 2);
+		page_move(v, page / 2);
 		break;
 	case ACT_TOP:
 		cursor_move(v, -(long)v->doc.nlines);

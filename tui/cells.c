@@ -125,9 +125,8 @@ cells_state_show(enum model_state st, enum glyph *g, enum role *r)
 	}
 }
 
-/* The state to show when no value is known: the most pressing one seen. */
-static enum model_state
-pick_state(uint16_t states)
+enum model_state
+cells_pick_state(uint16_t states)
 {
 	static const enum model_state order[] = {
 		MS_ERROR, MS_THROTTLED, MS_LOADING, MS_STALE, MS_DENIED, MS_DISABLED,
@@ -143,7 +142,7 @@ pick_state(uint16_t states)
 static void
 show_state(uint16_t states, struct cell_show *out)
 {
-	cells_state_show(pick_state(states), &out->glyph, &out->role);
+	cells_state_show(cells_pick_state(states), &out->glyph, &out->role);
 	out->glyph_too = 1;
 	out->text[0] = '\0';
 }

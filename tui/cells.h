@@ -73,6 +73,9 @@ struct cell_show {
 
 void cells_show(enum layer l, const struct agg *g, struct cell_show *out);
 
+/* The state to show for a set of states (bit per enum model_state) without a value. */
+enum model_state cells_pick_state(uint16_t states);
+
 /* The glyph and role of a state without a value. */
 void cells_state_show(enum model_state st, enum glyph *g, enum role *r);
 

@@ -129,7 +129,12 @@ doc_draw_line(const struct doc *d, size_t i, WINDOW *w, int y, int cols, int sel
 		int room = cols - 1 - used;
 
 		draw_role(w, g->role, sel, 0);
-		if (g->pad > 0)
+		if (g->pad > 1 && g->pad <= room) {
+			/* a column: cut one short, so it never runs into the next one */
+			used += draw_text(w, s, g->pad - 1, 1);
+			waddch(w, ' ');
+			used++;
+		} else if (g->pad > 0)
 			used += draw_text(w, s, g->pad < room ? g->pad : room, 1);
 		else if (g->pad < 0)
 			used += draw_text_right(w, s, -g->pad < room ? -g->pad : room);

@@ -41,7 +41,10 @@ void doc_reset(struct doc *d);
 void doc_line(struct doc *d, int section, long tag);
 /* Appends text to the current line (starting one if needed). */
 void doc_add(struct doc *d, enum role r, const char *s);
-/* Appends text padded or cut to cols columns (cols < 0: right-aligned in -cols). */
+/*
+ * Appends text padded or cut to cols columns, the last of them always a
+ * space so columns never run together (cols < 0: right-aligned in -cols).
+ */
 void doc_addw(struct doc *d, enum role r, const char *s, int cols);
 void doc_addf(struct doc *d, enum role r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/model.h"
+#include "core/text.h"
 #include "core/util.h"
 #include "core/xmalloc.h"
 #include "tui/account.h"
@@ -43,7 +44,8 @@ struct grid {
 	size_t ncols;
 	char (*codes)[REGION_CODE_MAX + 1]; /* per model region */
 	size_t ncodes;
-	int name_w;              /* widest name + indentation seen at the build */
+	int name_w;              /* widest name + indentation seen (only grows) */
+	size_t measured_rows, measured_accounts;
 
 	/* layout, from the last draw */
 	int name_x, id_x, cells_x, cell_w, nvis, right_x, budget_w, body_h;
@@ -174,6 +176,39 @@ grid_selected_region(struct ui *ui)
 
 /* --- building ------------------------------------------------------------------ */
 
+/*
+ * Region columns run in the order of the AWS console's region menu, by
+ * geography: the US first, then the rest of the Americas, Europe, the Middle
+ * East, Africa, Asia Pacific; by name within a group. The model keeps its
+ * regions sorted by name (af-south-1 would lead); people look for us-east-1
+ * and eu-west-1 first.
+ */
+static int
+region_rank(const char *name)
+{
+	static const char *const order[] = { "us-", "ca-", "mx-", "sa-", "eu-", "il-", "me-",
+		"af-", "ap-", "cn-" };
+
+	for (size_t i = 0; i < NELEM(order); i++)
+		if (strncmp(name, order[i], strlen(order[i])) == 0)
+			return (int)i;
+	return (int)NELEM(order);
+}
+
+static const struct model *cols_model; /* for the qsort comparator; the loop is single-threaded */
+
+static int
+cmp_region_cols(const void *a, const void *b)
+{
+	const char *ra = model_region(cols_model, *(const size_t *)a);
+	const char *rb = model_region(cols_model, *(const size_t *)b);
+	int ka = region_rank(ra), kb = region_rank(rb);
+
+	if (ka != kb)
+		return ka < kb ? -1 : 1;
+	return strcmp(ra, rb);
+}
+
 static void
 build_columns(struct ui *ui)
 {
@@ -195,6 +230,10 @@ build_columns(struct ui *ui)
 		for (size_t i = 0; i < nr; i++)
 			if (mask[i])
 				g->cols[g->ncols++] = i;
+		if (g->ncols > 1) {
+			cols_model = ui->m;
+			qsort(g->cols, g->ncols, sizeof(size_t), cmp_region_cols);
+		}
 	}
 	free(g->codes);
 	g->codes = xcalloc(nr + 1, sizeof(*g->codes));
@@ -210,19 +249,28 @@ build_columns(struct ui *ui)
 		g->left = 0;
 }
 
+/*
+ * The name column's width: the widest name shown (in columns) plus its
+ * indentation. It only grows during a session, so the grid never jumps
+ * narrower while names arrive; it is measured again only when the number of
+ * rows or of accounts changed.
+ */
 static void
 measure_names(struct ui *ui)
 {
 	struct grid *g = ui->grid;
 	size_t n = rows_count(g->rows);
-	int w = 12;
+	int w = g->name_w > 12 ? g->name_w : 12;
 
-	/* Only the longest few matter; sample at most 2,000 rows to keep builds linear and cheap. */
-	for (size_t i = 0; i < n; i += n > 2000 ? n / 2000 : 1) {
+	if (n == g->measured_rows && model_naccounts(ui->m) == g->measured_accounts)
+		return;
+	g->measured_rows = n;
+	g->measured_accounts = model_naccounts(ui->m);
+	for (size_t i = 0; i < n; i++) {
 		const struct row *r = rows_get(g->rows, i);
 		const char *name = r->kind == ROW_ACCOUNT ? model_account(ui->m, (size_t)r->index)->name
 		                                          : model_ou(ui->m, (size_t)r->index)->name;
-		int nw = (int)strlen(name != NULL ? name : "") + r->depth * 2 +
+		int nw = text_width(name != NULL ? name : "") + r->depth * 2 +
 		    (r->kind == ROW_OU ? 8 : 0);
 		if (nw > w)
 			w = nw;
@@ -263,8 +311,6 @@ grid_subset(struct ui *ui, size_t **accounts, size_t *na, size_t **regions, size
 	*na = 0;
 	/* Every account that passed the filter, collapsed or not. */
 	for (size_t a = 0; a < n; a++) {
-		const struct model_account *acc = model_account(ui->m, a);
-		(void)acc;
 		if (filter_match(ui->filter, ui->m, a, mask))
 			(*accounts)[(*na)++] = a;
 	}
@@ -307,6 +353,9 @@ compute_layout(struct ui *ui, int width, int height)
 	g->right_x = width - right_w;
 	area = g->right_x - g->cells_x;
 	g->nvis = area > 0 ? area / g->cell_w : 0;
+	/* When every column fits, the frozen columns follow them instead of the edge. */
+	if (g->nvis >= (int)g->ncols && g->ncols > 0)
+		g->right_x = g->cells_x + (int)g->ncols * g->cell_w + 1;
 	g->body_h = height;
 	if (g->col >= 0 && g->nvis > 0) {
 		if (g->col < g->left)
@@ -557,13 +606,13 @@ draw_cells(struct ui *ui, WINDOW *w, int y, const struct row *r, int sel)
 	}
 }
 
+/* The role of a burn percentage, by the thresholds the model holds (budget_warn/crit). */
 static enum role
 burn_role(const struct model *m, double pct)
 {
-	(void)m;
-	if (pct >= 100)
+	if (pct >= model_budget_crit(m))
 		return ROLE_CRITICAL;
-	if (pct >= 80)
+	if (pct >= model_budget_warn(m))
 		return ROLE_WARN;
 	return ROLE_OK;
 }
@@ -602,9 +651,8 @@ draw_budget(struct ui *ui, WINDOW *w, const struct acct_sum *s, const struct mod
 			used += draw_text(w, " ", 1, 0);
 		}
 		if ((s->known & SUM_FORECAST) && used + 5 <= g->budget_w) {
-			draw_role(w, stale ? ROLE_STALE : fb > 100 ? ROLE_CRITICAL : fb >= 80 ? ROLE_WARN
-			                                                                  : ROLE_DIM,
-			    sel, 0);
+			draw_role(w, stale ? ROLE_STALE : fb > model_budget_crit(ui->m) ? ROLE_CRITICAL :
+			    fb >= model_budget_warn(ui->m) ? ROLE_WARN : ROLE_DIM, sel, 0);
 			draw_glyph(w, G_ARROW);
 			used++;
 			snprintf(txt, sizeof(txt), fb > 999 ? ">999%%" : "%.0f%%", fb);
@@ -664,9 +712,17 @@ draw_right(struct ui *ui, WINDOW *w, int y, const struct row *r, int sel)
 		draw_role(w, ROLE_NORMAL, sel, 0);
 		draw_text_right(w, txt, SPEND_W);
 	} else {
+		uint16_t states = 0;
+		enum glyph gl = G_DISABLED;
+		enum role rl = ROLE_NODATA;
+
+		for (size_t k = 0; acc != NULL && k < model_nregions(ui->m); k++)
+			states |= (uint16_t)(1u << acc->cells[k].spend.st.state);
+		if (states != 0)
+			cells_state_show(cells_pick_state(states), &gl, &rl);
 		draw_spaces(w, SPEND_W - 1);
-		draw_role(w, acc != NULL ? ROLE_DIM : ROLE_NODATA, sel, 0);
-		draw_glyph(w, acc != NULL && model_nregions(ui->m) > 0 ? G_LOADING : G_DISABLED);
+		draw_role(w, rl, sel, 0);
+		draw_glyph(w, gl);
 	}
 	draw_role(w, ROLE_NORMAL, sel, 0);
 	waddch(w, ' ');
@@ -883,11 +939,27 @@ enter(struct ui *ui)
 	account_open(ui, (size_t)r->index, grid_selected_region(ui));
 }
 
+/* A page move: the view and the selection move together, like less and htop. */
+static void
+page(struct ui *ui, long delta)
+{
+	struct grid *g = ui->grid;
+	size_t n = rows_count(g->rows), vis = g->body_h > 1 ? (size_t)(g->body_h - 1) : 1;
+	long top = (long)g->top + delta;
+
+	if (n > vis && top > (long)(n - vis))
+		top = (long)(n - vis);
+	if (top < 0 || n <= vis)
+		top = 0;
+	g->top = (size_t)top;
+	move_sel(ui, delta);
+}
+
 static int
 grid_key(struct ui *ui, enum action act, int key)
 {
 	struct grid *g = ui->grid;
-	long page = g->body_h > 2 ? g->body_h - 2 : 1;
+	long rows_page = g->body_h > 2 ? g->body_h - 2 : 1;
 	const struct row *r = rows_get(g->rows, g->sel);
 
 	(void)key;
@@ -899,16 +971,16 @@ grid_key(struct ui *ui, enum action act, int key)
 		move_sel(ui, 1);
 		break;
 	case ACT_PAGE_UP:
-		move_sel(ui, -page);
+		page(ui, -rows_page);
 		break;
 	case ACT_PAGE_DOWN:
-		move_sel(ui, page);
+		page(ui, rows_page);
 		break;
 	case ACT_HALF_UP:
-		move_sel(ui, -page / 2);
+		page(ui, -rows_page / 2);
 		break;
 	case ACT_HALF_DOWN:
-		move_sel(ui, page / 2);
+		page(ui, rows_page / 2);
 		break;
 	case ACT_TOP:
 		select_row(ui, 0);

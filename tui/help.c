@@ -124,10 +124,51 @@ help_text(struct buf *out)
 	}
 }
 
+struct emit {
+	struct doc *d;
+	int width; /* columns for the help text */
+};
+
+/* An entry: the keys (or a term) on the left, the help word-wrapped to width on the right. */
+static void
+entry(struct doc *d, const char *left, int left_w, enum role lrole, const char *help,
+    enum role hrole, int width)
+{
+	const char *p = help;
+	int first = 1;
+
+	if (width < 20)
+		width = 20;
+	do {
+		size_t n = strlen(p), cut = n;
+
+		if (n > (size_t)width) {
+			cut = (size_t)width;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = (size_t)width;
+		}
+		doc_line(d, 0, -1);
+		doc_add(d, ROLE_NORMAL, "  ");
+		doc_addw(d, lrole, first ? left : "", left_w);
+		{
+			char *part = xstrndup(p, cut);
+			doc_add(d, hrole, part);
+			free(part);
+		}
+		first = 0;
+		p += cut;
+		while (*p == ' ')
+			p++;
+	} while (*p != '\0');
+}
+
 static void
 doc_emit(const char *title, const struct entry *e, void *arg)
 {
-	struct doc *d = arg;
+	struct emit *em = arg;
+	struct doc *d = em->d;
 
 	if (title != NULL) {
 		doc_line(d, 0, -1);
@@ -135,16 +176,15 @@ doc_emit(const char *title, const struct entry *e, void *arg)
 		d->lines[d->nlines - 1].heading = 1;
 		doc_add(d, ROLE_HEADING, title);
 	}
-	doc_line(d, 0, -1);
-	doc_add(d, ROLE_NORMAL, "  ");
-	doc_addw(d, ROLE_KEY, e->keys, 20);
-	doc_add(d, ROLE_NORMAL, e->help);
+	entry(d, e->keys, 20, ROLE_KEY, e->help, ROLE_NORMAL, em->width);
 }
 
 static void
-build(struct help *h)
+build(struct help *h, int cols)
 {
 	struct doc *d = &h->doc;
+	struct emit em = { d, cols - 2 - 20 - 2 };
+	int wide = cols - 2 - 28 - 2;
 	static const struct {
 		const char *term, *help;
 	} filter_lang[] = {
@@ -185,7 +225,7 @@ build(struct help *h)
 	doc_line(d, 0, -1);
 	doc_add(d, ROLE_DIM, "orgtop " ORGTOP_VERSION ": top for an AWS Organization. "
 	    "q or Esc closes this help.");
-	walk(doc_emit, d);
+	walk(doc_emit, &em);
 	doc_line(d, 0, -1);
 	doc_line(d, 0, -1);
 	d->lines[d->nlines - 1].heading = 1;
@@ -193,20 +233,14 @@ build(struct help *h)
 	for (size_t i = 0; i < prompt_ncommands; i++) {
 		char left[48];
 		snprintf(left, sizeof(left), ":%s %s", prompt_commands[i].name, prompt_commands[i].args);
-		doc_line(d, 0, -1);
-		doc_add(d, ROLE_NORMAL, "  ");
-		doc_addw(d, ROLE_KEY, left, 28);
-		doc_add(d, ROLE_NORMAL, prompt_commands[i].help);
+		entry(d, left, 28, ROLE_KEY, prompt_commands[i].help, ROLE_NORMAL, wide);
 	}
 	doc_line(d, 0, -1);
 	doc_line(d, 0, -1);
 	d->lines[d->nlines - 1].heading = 1;
 	doc_add(d, ROLE_HEADING, "Filter (/)");
 	for (size_t i = 0; i < NELEM(filter_lang); i++) {
-		doc_line(d, 0, -1);
-		doc_add(d, ROLE_NORMAL, "  ");
-		doc_addw(d, ROLE_KEY, filter_lang[i].term, 28);
-		doc_add(d, ROLE_NORMAL, filter_lang[i].help);
+		entry(d, filter_lang[i].term, 28, ROLE_KEY, filter_lang[i].help, ROLE_NORMAL, wide);
 	}
 	doc_line(d, 0, -1);
 	doc_line(d, 0, -1);
@@ -233,7 +267,7 @@ help_draw(struct ui *ui, WINDOW *hdr, WINDOW *body)
 	struct help *h = ui->help;
 	int rows = getmaxy(body), cols = getmaxx(body);
 
-	build(h);
+	build(h, cols);
 	h->body_h = rows;
 	if (h->doc.nlines <= (size_t)rows)
 		h->top = 0;

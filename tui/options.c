@@ -4,8 +4,10 @@
 #include "tui/options.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "core/util.h"
 #include "core/xmalloc.h"
 
@@ -61,6 +63,8 @@ static const struct opt_def defs[OPT__COUNT] = {
 	{ OPT_CALL, 0, "call", "SERVICE OP [JSON]", "Output",
 	    "sign and send one request, print the decoded answer (debugging)" },
 	{ OPT_LIST_THEMES, 0, "list-themes", NULL, "Output", "list the themes found, and exit" },
+	{ OPT_OPEN, 0, "open", "FILE", "Output",
+	    "show a saved orgtop/1 JSON file in the dashboard, no AWS calls" },
 	{ OPT_HELP, 'h', "help", NULL, "Other", "this help" },
 	{ OPT_VERSION, 'V', "version", NULL, "Other", "print the version" },
 };
@@ -178,6 +182,9 @@ apply(struct options *o, const struct opt_def *d, const char *v, char **cause)
 	case OPT_LIST_THEMES:
 		o->list_themes = 1;
 		break;
+	case OPT_OPEN:
+		o->open = v;
+		break;
 	case OPT_HELP:
 		o->help = 1;
 		break;
@@ -242,8 +249,9 @@ check(struct options *o, char **cause)
 		*cause = xstrdup("--no-cache and --cache-dir exclude each other");
 		return -1;
 	}
-	if (o->once + o->iam_policy + (o->call_service != NULL) + o->list_themes > 1) {
-		*cause = xstrdup("choose one of --once, --iam-policy, --call, --list-themes");
+	if (o->once + o->iam_policy + (o->call_service != NULL) + o->list_themes +
+	    (o->open != NULL) > 1) {
+		*cause = xstrdup("choose one of --once, --iam-policy, --call, --list-themes, --open");
 		return -1;
 	}
 	return 0;
@@ -395,4 +403,57 @@ options_usage(struct buf *out)
 	    "Environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, AWS_CONFIG_FILE,\n"
 	    "AWS_SHARED_CREDENTIALS_FILE, AWS_MAX_ATTEMPTS, AWS_CA_BUNDLE, NO_COLOR,\n"
 	    "XDG_CONFIG_HOME, XDG_CACHE_HOME.\n");
+}
+
+/* The options whose argument is a config key's value. */
+static const struct {
+	enum opt_id opt;
+	enum config_key key;
+} as_config[] = {
+	{ OPT_PROFILE, CK_PROFILE },         { OPT_REGIONS, CK_REGIONS },
+	{ OPT_ROLE_NAME, CK_ROLE_NAME },     { OPT_EXTERNAL_ID, CK_EXTERNAL_ID },
+	{ OPT_MODE, CK_MODE },               { OPT_REFRESH, CK_REFRESH },
+	{ OPT_CONCURRENCY, CK_CONCURRENCY }, { OPT_REGION_DEADLINE, CK_REGION_DEADLINE },
+	{ OPT_THEME, CK_THEME },             { OPT_CACHE_DIR, CK_CACHE_DIR },
+	{ OPT_LOG, CK_LOG },                 { OPT_LOG_LEVEL, CK_LOG_LEVEL },
+};
+
+static int
+set_key(struct config *c, enum config_key k, const char *flag, const char *v, char **cause)
+{
+	char *why = NULL;
+
+	if (config_set(c, k, v, &why) == 0)
+		return 0;
+	/* config_set says "key: what"; a flag says "--flag: what". */
+	{
+		const char *colon = why != NULL ? strchr(why, ':') : NULL;
+		*cause = xasprintf("%s:%s", flag, colon != NULL ? colon + 1 : " bad value");
+	}
+	free(why);
+	return -1;
+}
+
+int
+options_to_config(const struct options *o, struct config *flags, char **cause)
+{
+	for (size_t i = 0; i < NELEM(as_config); i++) {
+		enum opt_id id = as_config[i].opt;
+
+		if (OPTIONS_GIVEN(o, id) && o->value[id] != NULL &&
+		    set_key(flags, as_config[i].key, options_name(id), o->value[id], cause) != 0)
+			return -1;
+	}
+	if (o->ascii && set_key(flags, CK_ASCII, "--ascii", "yes", cause) != 0)
+		return -1;
+	if (o->no_color && set_key(flags, CK_COLOR, "--no-color", "never", cause) != 0)
+		return -1;
+	if (o->no_mouse && set_key(flags, CK_MOUSE, "--no-mouse", "no", cause) != 0)
+		return -1;
+	if (o->no_cache && set_key(flags, CK_NO_CACHE, "--no-cache", "yes", cause) != 0)
+		return -1;
+	if (o->verbose > 0 && !OPTIONS_GIVEN(o, OPT_LOG_LEVEL) &&
+	    set_key(flags, CK_LOG_LEVEL, "-v", o->verbose > 1 ? "trace" : "debug", cause) != 0)
+		return -1;
+	return 0;
 }

@@ -43,6 +43,7 @@ enum opt_id {
 	OPT_IAM_POLICY,
 	OPT_CALL,
 	OPT_LIST_THEMES,
+	OPT_OPEN,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT__COUNT
@@ -75,6 +76,7 @@ struct options {
 	enum opt_policy policy;  /* which: --iam-policy [caller|member] */
 	const char *call_service, *call_operation, *call_input; /* --call S OP ['{json}'] */
 	int list_themes;
+	const char *open;        /* --open FILE: show a saved orgtop/1 document */
 	int help, version;
 };
 
@@ -86,6 +88,17 @@ struct options {
  * is not one of table|json|csv"); caller frees *cause.
  */
 int options_parse(int argc, char **argv, struct options *o, char **cause);
+
+struct config;
+
+/*
+ * The options that are also config keys (core/config.h), set on flags
+ * (config_init()ed by the caller) through config_set(), so a flag is checked
+ * exactly as the same line in the config file. Merge the result over the
+ * file's settings with config_merge(). 0, or -1 with *cause ("--refresh:
+ * expected a duration ...", caller frees).
+ */
+int options_to_config(const struct options *o, struct config *flags, char **cause);
 
 /* Appends the usage text (`orgtop --help`), generated from the table. */
 void options_usage(struct buf *out);

@@ -253,7 +253,8 @@ rows_set_collapsed(struct rows *r, const struct model *m, int o, int collapsed)
 		return;
 	ou = model_ou(m, (size_t)o);
 	key = ou->id;
-	hit = bsearch(&key, r->collapsed, r->ncollapsed, sizeof(char *), cmp_id);
+	hit = r->ncollapsed == 0 ? NULL : bsearch(&key, r->collapsed, r->ncollapsed, sizeof(char *),
+	    cmp_id);
 	if (collapsed && hit == NULL) {
 		r->collapsed = xreallocarray(r->collapsed, r->ncollapsed + 1, sizeof(char *));
 		r->collapsed[r->ncollapsed++] = xstrdup(ou->id);
@@ -524,7 +525,8 @@ build_ps(struct rows *r, const struct model *m)
 			ents[k].accounts++;
 		}
 	}
-	qsort(ents, n, sizeof(*ents), cmp_ps);
+	if (n > 1)
+		qsort(ents, n, sizeof(*ents), cmp_ps);
 	free(r->ps);
 	r->ps = xcalloc(n + 1, sizeof(*r->ps));
 	for (size_t i = 0; i < n; i++)

@@ -137,9 +137,10 @@ enum theme_colors { THEME_MONO, THEME_8, THEME_16, THEME_256, THEME_DIRECT };
 
 /*
  * Curses: the colour mode this terminal supports (after start_color()),
- * THEME_MONO if no_color, NO_COLOR is set, or the terminal has no colours.
+ * THEME_MONO if no_color, NO_COLOR is set (unless force: color = always in
+ * the config), or the terminal has no colours.
  */
-enum theme_colors theme_detect_colors(int no_color);
+enum theme_colors theme_detect_colors(int no_color, int force);
 /* Curses: initialises the colour pairs for t in mode. */
 void theme_apply(const struct theme *t, enum theme_colors mode);
 /*
@@ -158,6 +159,8 @@ int theme_pad_same(enum role r, int selected);
 
 /* Maps a colour down (exposed for tests): to the 256 palette, or to 0-15. */
 int theme_color_to256(int32_t c);
+/* 0xRRGGBB of a colour (the xterm palette for 0-255). */
+uint32_t theme_color_rgb(int32_t c);
 int theme_color_to16(int32_t c);
 
 #endif

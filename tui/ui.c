@@ -16,6 +16,7 @@
 #include "core/xmalloc.h"
 #include "tui/account.h"
 #include "tui/draw.h"
+#include "tui/export.h"
 #include "tui/filter.h"
 #include "tui/glyphs.h"
 #include "tui/grid.h"
@@ -24,8 +25,6 @@
 
 #define MSG_SECONDS 8
 #define DOUBLE_CLICK_MS 400
-
-static char *filter_saved; /* the filter text when `/` was pressed */
 
 struct ui *
 ui_new(const struct ui_config *cfg, struct buf *diag, char **cause)
@@ -37,6 +36,7 @@ ui_new(const struct ui_config *cfg, struct buf *diag, char **cause)
 	ui->be = cfg->backend;
 	ui->profile = cfg->profile != NULL ? xstrdup(cfg->profile) : NULL;
 	ui->no_color = cfg->no_color;
+	ui->force_color = cfg->force_color;
 	ui->mouse = !cfg->no_mouse;
 	ui->quit = -1;
 	ui->dirty = UI_DIRTY_ALL;
@@ -80,8 +80,7 @@ ui_free(struct ui *ui)
 	free(ui->profile);
 	free(ui->msg);
 	free(ui->clipboard);
-	free(filter_saved);
-	filter_saved = NULL;
+	free(ui->filter_saved);
 	free(ui);
 }
 
@@ -130,7 +129,7 @@ layout(struct ui *ui)
 void
 ui_attach(struct ui *ui)
 {
-	ui->colors = theme_detect_colors(ui->no_color);
+	ui->colors = theme_detect_colors(ui->no_color, ui->force_color);
 	theme_apply(ui->theme, ui->colors);
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
@@ -527,8 +526,6 @@ out:
 
 /* --- export (the filtered view) -------------------------------------------------- */
 
-#include "tui/export.h"
-
 static void
 export_cmd(struct ui *ui, const char *arg)
 {
@@ -700,7 +697,7 @@ static void
 restore_filter(struct ui *ui)
 {
 	char *cause = NULL;
-	struct filter *f = filter_parse(filter_saved != NULL ? filter_saved : "", &cause);
+	struct filter *f = filter_parse(ui->filter_saved != NULL ? ui->filter_saved : "", &cause);
 
 	free(cause);
 	if (f != NULL)
@@ -836,8 +833,8 @@ ui_key(struct ui *ui, int key, int is_char)
 		ui->dirty |= UI_DIRTY_FOOTER;
 		return 1;
 	case ACT_FILTER:
-		free(filter_saved);
-		filter_saved = xstrdup(filter_text(ui->filter));
+		free(ui->filter_saved);
+		ui->filter_saved = xstrdup(filter_text(ui->filter));
 		prompt_open(ui->prompt, PROMPT_FILTER, filter_text(ui->filter));
 		ui->dirty |= UI_DIRTY_FOOTER;
 		return 1;
@@ -1018,6 +1015,10 @@ draw_status(struct ui *ui, WINDOW *w, int y)
 	if (p.refreshing || p.total > 0)
 		add_item(items, &n, 0, ROLE_STATUS, "%s %s/%s", p.refreshing ? "refresh" : "done",
 		    a, b);
+	if (p.creds_failed)
+		add_item(items, &n, 0, ROLE_ERROR, "credentials refused: nothing fetched");
+	if (p.org_incomplete)
+		add_item(items, &n, 1, ROLE_WARN, "organization listing incomplete");
 	if (p.errors > 0)
 		add_item(items, &n, 1, ROLE_BAD, "%u error%s", p.errors, p.errors == 1 ? "" : "s");
 	if (p.paused) {
@@ -1088,13 +1089,13 @@ draw_footer(struct ui *ui)
 	WINDOW *w = ui->foot;
 	int cols = getmaxx(w);
 	int show_msg = ui->msg != NULL &&
-	    (ui->msg_level >= UI_WARN || ui->now - ui->msg_at < MSG_SECONDS);
+	    (ui->msg_level <= UI_WARN || ui->now - ui->msg_at < MSG_SECONDS);
 
 	werase(w);
 	if (show_msg) {
 		draw_clear_line(w, 0, ROLE_NORMAL, 0);
 		wmove(w, 0, 1);
-		draw_role(w, ui->msg_level >= UI_WARN ? ROLE_ERROR : ROLE_PROMPT, 0, 0);
+		draw_role(w, ui->msg_level <= UI_WARN ? ROLE_ERROR : ROLE_PROMPT, 0, 0);
 		draw_text(w, ui->msg, cols - 2, 0);
 	} else {
 		draw_legend(w, 0);
@@ -1170,7 +1171,7 @@ ui_next_tick(struct ui *ui, double now)
 		best = t;
 	if (p.refreshing && best > 1)
 		best = 1;
-	if (ui->msg != NULL && ui->msg_level < UI_WARN && now - ui->msg_at < MSG_SECONDS) {
+	if (ui->msg != NULL && ui->msg_level > UI_WARN && now - ui->msg_at < MSG_SECONDS) {
 		t = MSG_SECONDS - (now - ui->msg_at);
 		if (t < best)
 			best = t;

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/collect.h"
+#include "core/log.h"
 #include "tui/cells.h"
 #include "tui/keys.h"
 #include "tui/rows.h"
@@ -53,6 +54,7 @@ struct ui_config {
 	const char *theme;                /* name or path; NULL = "default" */
 	int ascii;                        /* force the ASCII glyphs */
 	int no_color;
+	int force_color;                  /* colours even with NO_COLOR (config color = always) */
 	int no_mouse;
 };
 
@@ -73,8 +75,13 @@ struct view_ops {
 /* Mouse events for view_ops.mouse. */
 enum { UI_CLICK, UI_DOUBLE_CLICK, UI_WHEEL_UP, UI_WHEEL_DOWN };
 
-/* Message levels. */
-enum { UI_INFO, UI_WARN, UI_ERROR };
+/*
+ * Message levels: the same numbers as core/log.h's (LOG_ERROR, LOG_WARN,
+ * LOG_INFO), so the collector's levels pass straight through. Errors and
+ * warnings stay on the message line until replaced or dismissed (Esc);
+ * information goes after a few seconds.
+ */
+enum { UI_ERROR = LOG_ERROR, UI_WARN = LOG_WARN, UI_INFO = LOG_INFO };
 
 /* Dirty bits. */
 #define UI_DIRTY_HEADER 0x01
@@ -98,7 +105,7 @@ struct ui {
 
 	struct theme *theme;
 	enum theme_colors colors;
-	int no_color;
+	int no_color, force_color;
 	int mouse;
 
 	int rows, cols;       /* terminal size */
@@ -119,6 +126,7 @@ struct ui {
 	enum sort_key sort;
 	int sort_reverse;
 	struct filter *filter;  /* never NULL (an empty filter matches all) */
+	char *filter_saved;     /* the filter's text when `/` opened the prompt (Esc restores it) */
 	struct prompt *prompt;
 
 	char *msg;              /* sanitised; NULL if none */

@@ -821,7 +821,7 @@ call_maybe_retry(struct aws_call *call, const struct retry_verdict *v,
 	uint64_t delay, now;
 	int cost;
 
-	if (v->kind == RETRY_NONE || (call->flags & AWS_CALL_NO_RETRY))
+	if (v->kind == RETRY_NONE)
 		return 0;
 	if (v->kind == RETRY_REFRESH_CREDS) {
 		if (call->refreshed || call->creds == NULL)
@@ -835,7 +835,7 @@ call_maybe_retry(struct aws_call *call, const struct retry_verdict *v,
 		timerq_add(c->tq, &call->tq, 0);
 		return 1;
 	}
-	if (call->attempts >= call->max_attempts)
+	if (call->attempts >= call->max_attempts || (call->flags & AWS_CALL_NO_RETRY))
 		return 0;
 	cost = call->bucket != NULL ? retry_quota_take(ratelimit_bucket_quota(call->bucket), v->kind) :
 				      RETRY_COST;

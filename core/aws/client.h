@@ -71,7 +71,7 @@ struct aws_client;
  * Creates a client on loop (borrowed; must outlive it). cfg may be NULL.
  * Reads AWS_MAX_ATTEMPTS, AWS_CA_BUNDLE and (per call) AWS_ENDPOINT_URL*.
  * Returns NULL with *cause (a bad AWS_MAX_ATTEMPTS, a CA bundle that can't
- * be read). Warnings that do not stop it (none yet) would go to the log.
+ * be read).
  */
 struct aws_client *aws_client_new(uv_loop_t *loop, const struct aws_client_config *cfg,
     char **cause);

@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 struct aws_client;
+struct ini_aws;
 
 /* One resolved set of credentials. Reference-counted, immutable. */
 struct creds;
@@ -93,6 +94,12 @@ struct creds_chain_opts {
 	/* Asks for an MFA code (before the TUI starts). Returns an xmalloc'd code or NULL. */
 	char *(*mfa_prompt)(const char *mfa_serial, void *arg);
 	void *mfa_arg;
+	/*
+	 * The config and credentials files already loaded by the caller
+	 * (ini_aws_load(); borrowed), so they are read once and their
+	 * permission warnings said once. NULL: the chain loads them itself.
+	 */
+	const struct ini_aws *aws;
 };
 struct creds_provider *creds_chain_resolve(const struct creds_chain_opts *opts, char **region,
     char **warnings, char **cause);

@@ -36,7 +36,7 @@
 
 struct chain {
 	const struct creds_chain_opts *opts;
-	struct ini_aws *ini;
+	const struct ini_aws *ini;
 	const char *top;          /* the profile asked for */
 	const char *profile_from; /* "--profile", "AWS_PROFILE", ... or NULL for the default */
 	int explicit_profile;
@@ -623,6 +623,7 @@ creds_chain_resolve(const struct creds_chain_opts *opts, char **region, char **w
                     char **cause)
 {
 	struct creds_provider *p = NULL;
+	struct ini_aws *own = NULL;
 	struct chain ch;
 	struct buf warn;
 	char *w = NULL;
@@ -631,14 +632,19 @@ creds_chain_resolve(const struct creds_chain_opts *opts, char **region, char **w
 	ch.opts = opts;
 	buf_init(&warn);
 	ch.warnings = &warn;
-	if (ini_aws_load(NULL, NULL, &ch.ini, &w, &ch.cause) == 0) {
+	if (opts != NULL && opts->aws != NULL) {
+		ch.ini = opts->aws;
+	} else if (ini_aws_load(NULL, NULL, &own, &w, &ch.cause) == 0) {
+		ch.ini = own;
 		if (w != NULL)
 			buf_adds(&warn, w);
 		free(w);
-		if (chain_run(&ch, &p) == 0 && region != NULL)
-			*region = chain_region(&ch);
-		ini_aws_free(ch.ini);
 	}
+	if (opts == NULL)
+		chain_fail(&ch, "no options given (internal error)");
+	else if (ch.ini != NULL && chain_run(&ch, &p) == 0 && region != NULL)
+		*region = chain_region(&ch);
+	ini_aws_free(own);
 	if (warnings != NULL && warn.len > 0)
 		*warnings = chain_detach(&warn);
 	else if (warnings != NULL)

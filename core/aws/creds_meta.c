@@ -43,6 +43,8 @@
 #define CONTAINER_TIMEOUT_MS 2000
 #define CONTAINER_ATTEMPTS   3
 #define CONTAINER_RETRY_MS   1000
+/* What IAM allows in a role name (IMDS puts it into a URL path). */
+#define IAM_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+=,.@_-"
 
 enum meta_kind { META_IMDS, META_CONTAINER };
 enum meta_step { STEP_TOKEN, STEP_ROLE, STEP_CREDS };
@@ -227,6 +229,11 @@ creds_meta_cb(const struct http_response *res, void *arg)
 
 		if (n == 0) {
 			creds_meta_again(job, res);
+			return;
+		}
+		/* It goes into the next URL's path: only what IAM allows in a role name. */
+		if (n > 64 || strspn(res->body, IAM_NAME_CHARS) < n) {
+			creds_meta_fail(job, "answered a role name that is not an IAM role name");
 			return;
 		}
 		job->role = xstrndup(res->body, n);

@@ -168,6 +168,7 @@ creds_sso_fetch(struct creds_provider *p)
 {
 	struct creds_sso *s = creds__provider_impl(p);
 	struct creds_sso_job *job;
+	struct aws_call *call;
 	struct aws_request req;
 	char *token = NULL;
 	cJSON *params;
@@ -189,7 +190,10 @@ creds_sso_fetch(struct creds_provider *p)
 	job = xcalloc(1, sizeof *job);
 	job->owner = s;
 	s->job = job;
-	job->call = aws_client_call(s->client, &req, creds_sso_done_cb, job);
+	call = aws_client_call(s->client, &req, creds_sso_done_cb, job);
+	/* NULL only when the client is being freed: the callback already ran and freed job. */
+	if (call != NULL)
+		job->call = call;
 	creds_json_wipe(params);
 	cJSON_Delete(params);
 }

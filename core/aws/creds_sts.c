@@ -288,6 +288,7 @@ creds_sts_fetch(struct creds_provider *p)
 	struct creds_sts *s = creds__provider_impl(p);
 	struct aws_request req;
 	struct creds_sts_job *job;
+	struct aws_call *call;
 	cJSON *params;
 	char *token = NULL, *cause = NULL;
 
@@ -346,7 +347,10 @@ creds_sts_fetch(struct creds_provider *p)
 	job = xcalloc(1, sizeof *job);
 	job->owner = s;
 	s->job = job;
-	job->call = aws_client_call(s->client, &req, creds_sts_done_cb, job);
+	call = aws_client_call(s->client, &req, creds_sts_done_cb, job);
+	/* NULL only when the client is being freed: the callback already ran and freed job. */
+	if (call != NULL)
+		job->call = call;
 	creds_json_wipe(params);
 	cJSON_Delete(params);
 }

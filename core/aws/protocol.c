@@ -732,6 +732,11 @@ proto_decode(const struct endpoint_service_info *svc, const char *operation,
 		proto__decode_xml(svc, operation, res, out);
 		break;
 	}
+	if (out->outcome == PROTO_AWS_ERROR && out->code[0] == '\0') {
+		/* An empty code ("", "ns#", <Code/>): the status says more than nothing. */
+		free(out->code);
+		out->code = xasprintf("%ld", res->status);
+	}
 }
 
 static void

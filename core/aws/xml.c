@@ -113,6 +113,11 @@ xml__start(void *arg, const XML_Char *name, const XML_Char **attrs)
 		return;
 	}
 	local = local != NULL ? local + 1 : name;
+	if (*local == '\0') {
+		/* "<:/>", "<a:/>": well-formed XML 1.0, but no name to look up. */
+		xml__stop(st, xasprintf("element name \"%.40s\" has no local part", name));
+		return;
+	}
 	n = xml__alloc(st->doc, sizeof *n);
 	memset(n, 0, sizeof *n);
 	n->name = xml__strdup(st->doc, local, strlen(local));

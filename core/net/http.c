@@ -818,7 +818,13 @@ http__setopts(struct http_engine *e, struct http_call *call, const struct http_r
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION,
 	    cfg->http1_only ? (long)CURL_HTTP_VERSION_1_1 : (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+	/*
+	 * Wait for a connection that may multiplex only over TLS, where ALPN
+	 * says so during the handshake. Over plain http:// curl learns it only
+	 * from the first answer, so a first request that hangs would hold every
+	 * other request to that host behind it.
+	 */
+	curl_easy_setopt(h, CURLOPT_PIPEWAIT, strncmp(req->url, "https://", 8) == 0 ? 1L : 0L);
 	curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <openssl/rand.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ static const char usage[] =
     "  --container-token T   Authorization value the container endpoint requires\n"
     "  --imds-role NAME      role name served by IMDS (default awsim-instance-role)\n"
     "  --no-auth             do not verify signatures (debugging only)\n"
+    "  --die-with-parent     exit when the process that started awsim dies (tests)\n"
     "\n"
     "Faults (also at run time: POST /_awsim/faults):\n"
     "  --latency MS[:JITTER] delay every answer\n"
@@ -207,6 +209,14 @@ main(int argc, char **argv)
 		}
 		if (strcmp(a, "--no-auth") == 0) {
 			o.no_auth = 1;
+			continue;
+		}
+		if (strcmp(a, "--die-with-parent") == 0) {
+			/* Tests: never outlive the test that started us, even when it is killed. */
+			if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) != 0 || getppid() == 1) {
+				sim_free(sim);
+				return 1;
+			}
 			continue;
 		}
 		for (k = 0; k < sizeof(fault_flags) / sizeof(fault_flags[0]); k++)

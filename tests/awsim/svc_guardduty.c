@@ -526,7 +526,8 @@ gd_sort(struct call *c, struct gfind *fs, int n, uint64_t *phash)
 	gd_sort_field = f;
 	gd_sort_desc = strcmp(order, "DESC") == 0;
 	gd_sort_call = c;
-	qsort(fs, (size_t)n, sizeof(*fs), cmp_find);
+	if (n > 1) /* fs is NULL when nothing matched: qsort(NULL, 0) is undefined */
+		qsort(fs, (size_t)n, sizeof(*fs), cmp_find);
 	pthread_mutex_unlock(&gd_sort_mu);
 	return 0;
 }

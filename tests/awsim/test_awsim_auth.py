@@ -146,17 +146,17 @@ class Auth(unittest.TestCase):
         class Past(datetime.datetime):
             @classmethod
             def utcnow(cls):
-                return real.utcnow() - datetime.timedelta(minutes=10)
+                return real.utcnow() - datetime.timedelta(minutes=20)
 
             @classmethod
             def now(cls, tz=None):
-                return real.now(tz) - datetime.timedelta(minutes=10)
+                return real.now(tz) - datetime.timedelta(minutes=20)
 
         with mock.patch("botocore.auth.datetime.datetime", Past):
             code, status, msg = err(self.sim.client("sts").get_caller_identity)
-            self.assertEqual(code, "RequestExpired")
+            self.assertEqual(code, "SignatureDoesNotMatch")  # STS: 403, 15 minutes
             self.assertRegex(msg, r"^Signature expired: \d{8}T\d{6}Z is now earlier than "
-                                  r"\d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$")
+                                  r"\d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$")
             self.assertEqual(err(self.sim.client("organizations").list_roots)[0],
                              "InvalidSignatureException")
 
@@ -219,7 +219,7 @@ class Expiry(unittest.TestCase):
             sts = sim.client("sts", creds=keys)
             self.assertEqual(sts.get_caller_identity()["Account"], "555555555555")
             time.sleep(3)
-            self.assertEqual(err(sts.get_caller_identity)[:2], ("ExpiredToken", 400))
+            self.assertEqual(err(sts.get_caller_identity)[:2], ("ExpiredToken", 403))
             self.assertEqual(err(sim.client("config", creds=keys).get_compliance_summary_by_config_rule)[:2],
                              ("ExpiredTokenException", 400))
             self.assertEqual(err(sim.client("guardduty", creds=keys).list_detectors)[:2],

@@ -43,7 +43,7 @@ class Awsim:
 
     # -- life cycle ---------------------------------------------------------
     def start(self):
-        self.proc = subprocess.Popen([self.binary] + self.args, stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen([self.binary, "--die-with-parent"] + self.args, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         timer = threading.Timer(self.timeout, self._kill)

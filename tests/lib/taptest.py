@@ -20,7 +20,12 @@ class TapResult(unittest.TestResult):
         self.n = 0
 
     def _name(self, test):
-        return "%s.%s" % (type(test).__name__, test._testMethodName)
+        # A failing setUpClass/tearDownClass reports an _ErrorHolder, which has
+        # a description but no method name.
+        method = getattr(test, "_testMethodName", None)
+        if method is None:
+            return str(getattr(test, "description", test))
+        return "%s.%s" % (type(test).__name__, method)
 
     def addSuccess(self, test):
         self.n += 1

@@ -26,6 +26,7 @@
 #include "core/aws/sigv4.h"
 #include "core/util.h"
 #include "core/xmalloc.h"
+#include "lib/awsim_proc.h"
 #include "lib/testsrv.h"
 
 #define AKID "AKIDEXAMPLE"
@@ -677,6 +678,38 @@ test_expired_token_refreshes_once(void **state)
 	assert_int_equal(g.err, AWS_OK);
 	assert_int_equal(g.attempts, 2);
 	assert_true(creds__provider_fetches(f.creds) > before); /* invalidated, fetched again */
+	/* AWS_CALL_NO_RETRY still refreshes expired credentials once. */
+	memset(&g, 0, sizeof g);
+	reset_scen(M_EXPIRED_ONCE, 0);
+	{
+		struct aws_request rq;
+
+		memset(&rq, 0, sizeof rq);
+		rq.service = AWS_SVC_ORGANIZATIONS;
+		rq.operation = "ListRoots";
+		rq.creds = f.creds;
+		rq.flags = AWS_CALL_NO_RETRY;
+		aws_client_call(f.c, &rq, on_result, &g);
+	}
+	wait_done(&f, &g, 1);
+	assert_int_equal(g.err, AWS_OK);
+	assert_int_equal(g.attempts, 2);
+	/* ...but nothing else: a throttle with NO_RETRY is final at once. */
+	memset(&g, 0, sizeof g);
+	reset_scen(M_THROTTLE, 5);
+	{
+		struct aws_request rq;
+
+		memset(&rq, 0, sizeof rq);
+		rq.service = AWS_SVC_ORGANIZATIONS;
+		rq.operation = "ListRoots";
+		rq.creds = f.creds;
+		rq.flags = AWS_CALL_NO_RETRY;
+		aws_client_call(f.c, &rq, on_result, &g);
+	}
+	wait_done(&f, &g, 1);
+	assert_int_equal(g.err, AWS_ERR_THROTTLED);
+	assert_int_equal(g.attempts, 1);
 	/* Still expired with fresh credentials: one refresh only, then the error. */
 	memset(&g, 0, sizeof g);
 	reset_scen(M_EXPIRED, 0);
@@ -1160,6 +1193,468 @@ test_debug_call(void **state)
 	fx_done(&f);
 }
 
+
+/* AssumeRole's answer: the keys copied out, or "!" + "denied"/the error. */
+static void
+on_assume(const struct aws_result *r, void *arg)
+{
+	struct {
+		char akid[64], secret[128], token[2048];
+	} *ak = arg;
+
+	if (r->err != AWS_OK) {
+		snprintf(ak->secret, sizeof ak->secret, "!");
+		snprintf(ak->token, sizeof ak->token, "%s",
+		    r->err == AWS_ERR_DENIED ? "denied" : r->message);
+		return;
+	}
+	snprintf(ak->akid, sizeof ak->akid, "%s", xml_path_text(r->xml, "Credentials/AccessKeyId"));
+	snprintf(ak->secret, sizeof ak->secret, "%s",
+	    xml_path_text(r->xml, "Credentials/SecretAccessKey"));
+	snprintf(ak->token, sizeof ak->token, "%s", xml_path_text(r->xml, "Credentials/SessionToken"));
+}
+
+static void
+timer_stop_cb(uv_timer_t *t)
+{
+	uv_timer_stop(t);
+}
+
+/* --- against awsim, the local AWS ------------------------------------------------------- */
+
+struct sim {
+	struct awsim_proc *p;
+	uv_loop_t loop;
+	struct aws_client *c;
+	struct creds_provider *creds;
+};
+
+/* The awsim of the running test, stopped by the teardown if the test failed half-way. */
+static struct awsim_proc *g_live_sim;
+
+static int
+sim_teardown(void **state)
+{
+	(void)state;
+	awsim_proc_stop(g_live_sim);
+	g_live_sim = NULL;
+	return 0;
+}
+
+/* Starts awsim with args and a client on it; skips the test when awsim is not built. */
+static void
+sim_start(struct sim *s, const char *const *args, struct aws_client_config *cfg)
+{
+	char *why = NULL, *cause = NULL;
+	struct aws_client_config def;
+
+	memset(s, 0, sizeof *s);
+	unsetenv("AWS_ENDPOINT_URL");
+	unsetenv("AWS_MAX_ATTEMPTS");
+	s->p = awsim_proc_start(args, &why);
+	g_live_sim = s->p;
+	if (s->p == NULL) {
+		print_message("# awsim: %s\n", why);
+		free(why);
+		skip();
+	}
+	if (cfg == NULL) {
+		memset(&def, 0, sizeof def);
+		cfg = &def;
+	}
+	cfg->region = awsim_proc_get(s->p, "AWS_REGION");
+	cfg->endpoints.profile_url = awsim_proc_get(s->p, "AWS_ENDPOINT_URL");
+	cfg->seed = 7;
+	if (cfg->backoff_scale == 0)
+		cfg->backoff_scale = 0.05;
+	assert_int_equal(uv_loop_init(&s->loop), 0);
+	s->c = aws_client_new(&s->loop, cfg, &cause);
+	if (s->c == NULL)
+		fail_msg("aws_client_new: %s", cause);
+	/* The storms below are about faults, not about the shared buckets' rates. */
+	ratelimit_set_service(aws_client_ratelimit(s->c), AWS_SVC_ORGANIZATIONS, 500, 1000);
+	ratelimit_set_service(aws_client_ratelimit(s->c), AWS_SVC_STS, 500, 1000);
+	s->creds = creds_provider_static(awsim_proc_get(s->p, "AWS_ACCESS_KEY_ID"),
+	    awsim_proc_get(s->p, "AWS_SECRET_ACCESS_KEY"), NULL);
+}
+
+static void
+sim_stop(struct sim *s)
+{
+	creds_provider_free(s->creds);
+	aws_client_free(s->c);
+	uv_run(&s->loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&s->loop), 0);
+	awsim_proc_stop(s->p);
+	g_live_sim = NULL;
+}
+
+static struct aws_call *
+sim_call(struct sim *s, enum aws_service svc, const char *op, const char *region,
+    const char *json, struct creds_provider *creds, uint64_t deadline, uint64_t tag,
+    struct got *g)
+{
+	struct aws_request rq;
+	cJSON *p = json != NULL ? cJSON_Parse(json) : NULL;
+	struct aws_call *c;
+
+	memset(&rq, 0, sizeof rq);
+	rq.service = svc;
+	rq.operation = op;
+	rq.region = region;
+	rq.params = p;
+	rq.creds = creds != NULL ? creds : s->creds;
+	rq.account = awsim_proc_mgmt(s->p);
+	rq.deadline_ms = deadline;
+	rq.tag = tag;
+	c = aws_client_call(s->c, &rq, on_result, g);
+	cJSON_Delete(p);
+	return c;
+}
+
+static void
+sim_wait(struct sim *s, struct got *g, size_t n)
+{
+	for (;;) {
+		size_t d = 0;
+
+		for (size_t i = 0; i < n; i++)
+			d += (size_t)g[i].done;
+		if (d == n)
+			return;
+		uv_run(&s->loop, UV_RUN_ONCE);
+	}
+}
+
+/* Collects the account ids of ListAccounts pages. */
+struct acct_list {
+	char ids[64][13];
+	int n;
+};
+
+static int
+on_accounts_page(const struct aws_result *r, void *arg)
+{
+	struct got *g = arg;
+	struct acct_list *l = (struct acct_list *)(void *)(g + 1);
+	const cJSON *a;
+
+	g->pages++;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItem(r->json, "Accounts"))
+	{
+		const cJSON *id = cJSON_GetObjectItem(a, "Id");
+
+		if (cJSON_IsString(id) && l->n < 64)
+			snprintf(l->ids[l->n++], 13, "%s", id->valuestring);
+	}
+	return 0;
+}
+
+static void
+test_awsim_every_protocol(void **state)
+{
+	const char *args[] = { "--accounts", "20", "--page-size", "5", NULL };
+	struct sim s;
+	struct {
+		struct got g;
+		struct acct_list l;
+	} pg;
+	struct got g[4];
+	struct aws_request rq;
+	struct aws_paginate pag = { "NextToken", "NextToken", 0 };
+	int assumed = 0;
+
+	(void)state;
+	memset(&pg, 0, sizeof pg);
+	memset(g, 0, sizeof g);
+	sim_start(&s, args, NULL);
+	/* json 1.1, paginated: 20 accounts in pages of 5. */
+	memset(&rq, 0, sizeof rq);
+	rq.service = AWS_SVC_ORGANIZATIONS;
+	rq.operation = "ListAccounts";
+	rq.creds = s.creds;
+	aws_client_paginate(s.c, &rq, &pag, on_accounts_page, on_result, &pg.g);
+	sim_wait(&s, &pg.g, 1);
+	assert_int_equal(pg.g.err, AWS_OK);
+	assert_int_equal(pg.l.n, 20);
+	assert_true(pg.g.pages >= 4);
+	/* query (STS), signed and answered in XML. */
+	sim_call(&s, AWS_SVC_STS, "GetCallerIdentity", NULL, NULL, NULL, 0, 0, &g[0]);
+	sim_wait(&s, g, 1);
+	assert_int_equal(g[0].err, AWS_OK);
+	assert_string_equal(g[0].account, awsim_proc_mgmt(s.p));
+	/* AssumeRole into member accounts; then rest-json (GuardDuty) with their keys. */
+	for (int i = 0; i < pg.l.n && assumed < 2; i++) {
+		char params[256];
+		struct got a = { 0 }, d = { 0 };
+		struct creds_provider *member;
+		struct aws_call *call;
+
+		if (strcmp(pg.l.ids[i], awsim_proc_mgmt(s.p)) == 0)
+			continue;
+		snprintf(params, sizeof params,
+		    "{\"RoleArn\":\"arn:aws:iam::%s:role/OrganizationAccountAccessRole\","
+		    "\"RoleSessionName\":\"orgtop-test\",\"DurationSeconds\":900}",
+		    pg.l.ids[i]);
+		memset(&rq, 0, sizeof rq);
+		rq.service = AWS_SVC_STS;
+		rq.operation = "AssumeRole";
+		rq.creds = s.creds;
+		{
+			cJSON *p = cJSON_Parse(params);
+			struct assumed {
+				char akid[64], secret[128], token[2048];
+			} *ak = xcalloc(1, sizeof *ak);
+
+			rq.params = p;
+			call = aws_client_call(s.c, &rq, on_assume, ak);
+			cJSON_Delete(p);
+			(void)call;
+			while (ak->akid[0] == '\0' && ak->secret[0] != '!')
+				uv_run(&s.loop, UV_RUN_ONCE);
+			if (ak->secret[0] == '!') {
+				/* Some generated accounts refuse the role: denied, not an error. */
+				assert_string_equal(ak->token, "denied");
+				free(ak);
+				continue;
+			}
+			member = creds_provider_static(ak->akid, ak->secret, ak->token);
+			free(ak);
+		}
+		(void)a;
+		sim_call(&s, AWS_SVC_GUARDDUTY, "ListDetectors", "eu-west-1", "{\"maxResults\":5}",
+		    member, 0, 0, &d);
+		sim_wait(&s, &d, 1);
+		assert_true(d.err == AWS_OK || d.err == AWS_ERR_DENIED);
+		assert_true(d.json || d.err != AWS_OK);
+		creds_provider_free(member);
+		assumed++;
+	}
+	assert_int_equal(assumed, 2);
+	sim_stop(&s);
+}
+
+struct tick2 {
+	uv_timer_t t;
+	uint64_t last, worst;
+	unsigned n;
+};
+
+static void
+tick2_cb(uv_timer_t *t)
+{
+	struct tick2 *k = t->data;
+	uint64_t now = util_monotonic_ms();
+
+	if (k->last != 0 && now - k->last > k->worst)
+		k->worst = now - k->last;
+	k->last = now;
+	k->n++;
+}
+
+/*
+ * A storm of n calls over the three protocols under one awsim fault: each
+ * call ends in success after its retries or in the fault's own error, most
+ * succeed, and a timer on the loop keeps its pace throughout.
+ */
+static void
+storm(const char *flag, const char *rate, enum aws_err allowed, enum aws_err allowed2)
+{
+	const char *args[] = { "--accounts", "10", flag, rate, NULL };
+	struct sim s;
+	enum { N = 90 };
+	struct got *g = xcalloc(N, sizeof *g);
+	struct tick2 k = { 0 };
+	struct aws_client_stats st;
+	unsigned ok = 0;
+	uint64_t limit = getenv("ORGTOP_SANITIZER") != NULL ? 400 : 150;
+
+	sim_start(&s, args, NULL);
+	uv_timer_init(&s.loop, &k.t);
+	k.t.data = &k;
+	uv_timer_start(&k.t, tick2_cb, 10, 10);
+	for (int i = 0; i < N; i++) {
+		switch (i % 3) {
+		case 0:
+			sim_call(&s, AWS_SVC_ORGANIZATIONS, "DescribeOrganization", NULL, NULL, NULL, 0,
+			    0, &g[i]);
+			break;
+		case 1:
+			sim_call(&s, AWS_SVC_STS, "GetCallerIdentity", NULL, NULL, NULL, 0, 0, &g[i]);
+			break;
+		default:
+			sim_call(&s, AWS_SVC_GUARDDUTY, "ListDetectors",
+			    i % 2 ? "eu-west-1" : "us-east-1", NULL, NULL, 0, 0, &g[i]);
+			break;
+		}
+	}
+	sim_wait(&s, g, N);
+	uv_timer_stop(&k.t);
+	uv_close((uv_handle_t *)&k.t, NULL);
+	for (int i = 0; i < N; i++) {
+		if (g[i].err == AWS_OK) {
+			ok++;
+			continue;
+		}
+		if (g[i].err != allowed && g[i].err != allowed2)
+			fail_msg("%s %s: call %d ended %s: %s", flag, rate, i, aws_err_name(g[i].err),
+			    g[i].message);
+		assert_true(g[i].attempts >= 3); /* failed only after its retries */
+	}
+	aws_client_stats(s.c, &st);
+	print_message("# %s %s: %u/%d ok, %llu attempts, %llu retries, timer worst %llu ms\n",
+	    flag, rate, ok, N, (unsigned long long)st.attempts, (unsigned long long)st.retries,
+	    (unsigned long long)k.worst);
+	assert_true(ok >= N * 8 / 10);
+	assert_true(st.retries > 0);
+	assert_true(k.worst < limit);
+	free(g);
+	sim_stop(&s);
+}
+
+static void
+test_awsim_throttling(void **state)
+{
+	(void)state;
+	storm("--throttle", "0.3", AWS_ERR_THROTTLED, AWS_ERR_THROTTLED);
+}
+
+static void
+test_awsim_5xx(void **state)
+{
+	(void)state;
+	storm("--errors", "0.3", AWS_ERR_SERVER, AWS_ERR_SERVER);
+}
+
+static void
+test_awsim_resets(void **state)
+{
+	(void)state;
+	storm("--resets", "0.3", AWS_ERR_NETWORK, AWS_ERR_NETWORK);
+}
+
+static void
+test_awsim_truncated(void **state)
+{
+	(void)state;
+	storm("--truncate", "0.3", AWS_ERR_NETWORK, AWS_ERR_BAD_RESPONSE);
+}
+
+static void
+test_awsim_malformed(void **state)
+{
+	(void)state;
+	storm("--malformed", "0.3", AWS_ERR_BAD_RESPONSE, AWS_ERR_BAD_RESPONSE);
+}
+
+static void
+test_awsim_blackhole(void **state)
+{
+	const char *args[] = { "--accounts", "10", "--blackhole", "eu-west-1", NULL };
+	struct sim s;
+	struct got g[8];
+	uint64_t t0;
+
+	(void)state;
+	memset(g, 0, sizeof g);
+	sim_start(&s, args, NULL);
+	t0 = util_monotonic_ms();
+	/* The dead region: a deadline ends its calls; a region tag cancels others. */
+	sim_call(&s, AWS_SVC_GUARDDUTY, "ListDetectors", "eu-west-1", NULL, NULL, t0 + 1500, 0,
+	    &g[0]);
+	sim_call(&s, AWS_SVC_CONFIG, "GetComplianceSummaryByConfigRule", "eu-west-1", NULL, NULL,
+	    t0 + 1500, 0, &g[1]);
+	sim_call(&s, AWS_SVC_GUARDDUTY, "ListDetectors", "eu-west-1", NULL, NULL, 0, 42, &g[2]);
+	sim_call(&s, AWS_SVC_GUARDDUTY, "ListDetectors", "eu-west-1", NULL, NULL, 0, 42, &g[3]);
+	/* The live regions meanwhile. */
+	for (int i = 4; i < 8; i++)
+		sim_call(&s, AWS_SVC_GUARDDUTY, "ListDetectors", i % 2 ? "us-east-1" : "eu-central-1",
+		    NULL, NULL, 0, 0, &g[i]);
+	sim_wait(&s, &g[4], 4);
+	for (int i = 4; i < 8; i++) {
+		assert_int_equal(g[i].err, AWS_OK);
+		assert_true(g[i].at - t0 < 1000); /* never held up by the dead region */
+	}
+	assert_int_equal(aws_client_cancel_tag(s.c, 42), 2);
+	sim_wait(&s, g, 4);
+	assert_int_equal(g[0].err, AWS_ERR_TIMEOUT);
+	assert_int_equal(g[1].err, AWS_ERR_TIMEOUT);
+	assert_true(g[0].at - t0 >= 1400 && g[0].at - t0 < 3000);
+	assert_int_equal(g[2].err, AWS_ERR_CANCELLED);
+	assert_int_equal(g[3].err, AWS_ERR_CANCELLED);
+	sim_stop(&s);
+}
+
+static void
+test_awsim_expired_session(void **state)
+{
+	const char *args[] = { "--accounts", "10", "--page-size", "20", "--session-seconds", "1",
+		NULL };
+	struct sim s;
+	struct {
+		struct got g;
+		struct acct_list l;
+	} pg;
+	struct got g = { 0 };
+	struct aws_request rq;
+	struct aws_paginate pag = { "NextToken", "NextToken", 0 };
+	struct creds_provider *member = NULL;
+	struct {
+		char akid[64], secret[128], token[2048];
+	} *ak = xcalloc(1, sizeof *ak);
+	uv_timer_t t;
+
+	(void)state;
+	memset(&pg, 0, sizeof pg);
+	sim_start(&s, args, NULL);
+	memset(&rq, 0, sizeof rq);
+	rq.service = AWS_SVC_ORGANIZATIONS;
+	rq.operation = "ListAccounts";
+	rq.creds = s.creds;
+	aws_client_paginate(s.c, &rq, &pag, on_accounts_page, on_result, &pg.g);
+	sim_wait(&s, &pg.g, 1);
+	assert_int_equal(pg.g.err, AWS_OK);
+	/* A one-second session in the first member account that grants one. */
+	for (int i = 0; i < pg.l.n && member == NULL; i++) {
+		char params[256];
+		cJSON *p;
+
+		if (strcmp(pg.l.ids[i], awsim_proc_mgmt(s.p)) == 0)
+			continue;
+		snprintf(params, sizeof params,
+		    "{\"RoleArn\":\"arn:aws:iam::%s:role/OrganizationAccountAccessRole\","
+		    "\"RoleSessionName\":\"short\"}",
+		    pg.l.ids[i]);
+		memset(&rq, 0, sizeof rq);
+		rq.service = AWS_SVC_STS;
+		rq.operation = "AssumeRole";
+		rq.creds = s.creds;
+		p = cJSON_Parse(params);
+		rq.params = p;
+		memset(ak, 0, sizeof *ak);
+		aws_client_call(s.c, &rq, on_assume, ak);
+		cJSON_Delete(p);
+		while (ak->akid[0] == '\0' && ak->secret[0] != '!')
+			uv_run(&s.loop, UV_RUN_ONCE);
+		if (ak->akid[0] != '\0')
+			member = creds_provider_static(ak->akid, ak->secret, ak->token);
+	}
+	assert_non_null(member);
+	/* Let it expire. */
+	uv_timer_init(&s.loop, &t);
+	uv_timer_start(&t, timer_stop_cb, 2100, 0);
+	uv_run(&s.loop, UV_RUN_DEFAULT);
+	uv_close((uv_handle_t *)&t, NULL);
+	sim_call(&s, AWS_SVC_GUARDDUTY, "ListDetectors", "us-east-1", NULL, member, 0, 0, &g);
+	sim_wait(&s, &g, 1);
+	/* Refreshed once (a static provider gives the same keys), then reported. */
+	assert_int_equal(g.err, AWS_ERR_EXPIRED_TOKEN);
+	assert_int_equal(g.attempts, 2);
+	creds_provider_free(member);
+	free(ak);
+	sim_stop(&s);
+}
+
 int
 main(void)
 {
@@ -1183,6 +1678,14 @@ main(void)
 		cmocka_unit_test(test_credentials_failure),
 		cmocka_unit_test(test_storm_keeps_loop_free),
 		cmocka_unit_test(test_debug_call),
+		cmocka_unit_test_teardown(test_awsim_every_protocol, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_throttling, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_5xx, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_resets, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_truncated, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_malformed, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_blackhole, sim_teardown),
+		cmocka_unit_test_teardown(test_awsim_expired_session, sim_teardown),
 	};
 
 	pthread_mutex_init(&S.mu, NULL);

@@ -1,21 +1,49 @@
 /*
- * test_collect.c: the collector's pieces that need no network: region
- * patterns, the lanes and their priorities and caps, and the verdicts that
- * map a finished AWS call (or a failed role assumption) to a model state.
- * The collector as a whole is proved end to end against awsim
- * (tests/e2e/test_once_*.py).
+ * test_collect.c: the collector.
+ *
+ * The pieces that need no network: region patterns, the lanes and their
+ * priorities and caps, and the verdicts that map a finished AWS call (or a
+ * failed role assumption) to a model state.
+ *
+ * Then the collector itself on a uv loop against a real awsim process
+ * (build/awsim, started here on a free port): live refresh rounds on their
+ * intervals (the GuardDuty detector ids kept from the first round, Cost
+ * Explorer not asked again), pause, the drill-down detail, a manual refresh
+ * of one account, changing the regions, and freeing the collector while
+ * calls are on the wire. Each ends with every handle closed and
+ * uv_loop_close() == 0. `orgtop --once` as a whole is proved in
+ * tests/e2e/test_once_*.py.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <setjmp.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <uv.h>
 
 #include <cmocka.h>
 
+#include "core/aws/client.h"
+#include "core/aws/creds.h"
+#include "core/buf.h"
+#include "core/collect.h"
 #include "core/collect_sched.h"
+#include "core/model.h"
 #include "core/xmalloc.h"
+
+extern char **environ;
 
 /* ------------------------------------------------------------ patterns */
 
@@ -353,9 +381,439 @@ test_creds_verdict(void **state)
 	assert_int_equal(v.st, MS_ERROR);
 	assert_true(v.sso_expired);
 
+	collect__creds_verdict("role arn:aws:iam::3:role/R: AssumeRole into arn:aws:iam::3:role/R "
+	    "failed: Throttling: Rate exceeded", 0, &v);
+	assert_int_equal(v.st, MS_THROTTLED);
+	assert_true(v.requeue);
+
 	collect__creds_verdict(NULL, 0, &v);
 	assert_int_equal(v.st, MS_ERROR);
 	assert_string_equal(v.reason, "credentials unavailable");
+}
+
+/* ------------------------------------------------------- against awsim */
+
+struct sim {
+	pid_t pid;
+	int out;          /* awsim's stdout (kept open, unread after "# ready") */
+	char endpoint[128], key[128], secret[128], region[32];
+};
+
+static int
+sim_start(struct sim *sim, const char *const *args)
+{
+	const char *build = getenv("ORGTOP_BUILD"), *root = getenv("ORGTOP_ROOT");
+	char bin[1024], line[512], *argv[16];
+	posix_spawn_file_actions_t fa;
+	int fds[2], n = 0;
+	size_t len = 0;
+
+	memset(sim, 0, sizeof *sim);
+	if (build == NULL || root == NULL)
+		return -1;
+	snprintf(bin, sizeof bin, "%s/awsim", build);
+	if (access(bin, X_OK) != 0 || pipe(fds) != 0)
+		return -1;
+	argv[n++] = xstrdup(bin);
+	argv[n++] = xstrdup("--listen");
+	argv[n++] = xstrdup("127.0.0.1:0");
+	for (size_t i = 0; args[i] != NULL && n < 14; i++)
+		argv[n++] = xstrdup(args[i]);
+	argv[n] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addclose(&fa, fds[0]);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+	n = posix_spawn(&sim->pid, bin, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	for (int i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	if (n != 0)
+		return -1;
+	close(fds[1]);
+	sim->out = fds[0];
+	/* Read the export lines up to "# ready". */
+	for (;;) {
+		struct pollfd pfd = { sim->out, POLLIN, 0 };
+		char ch;
+
+		if (poll(&pfd, 1, 20000) <= 0 || read(sim->out, &ch, 1) != 1)
+			return -1;
+		if (ch != '\n') {
+			if (len < sizeof line - 1)
+				line[len++] = ch;
+			continue;
+		}
+		line[len] = '\0';
+		len = 0;
+		if (strcmp(line, "# ready") == 0)
+			break;
+		if (strncmp(line, "export AWS_ENDPOINT_URL=", 24) == 0)
+			snprintf(sim->endpoint, sizeof sim->endpoint, "%.127s", line + 24);
+		else if (strncmp(line, "export AWS_ACCESS_KEY_ID=", 25) == 0)
+			snprintf(sim->key, sizeof sim->key, "%.127s", line + 25);
+		else if (strncmp(line, "export AWS_SECRET_ACCESS_KEY=", 29) == 0)
+			snprintf(sim->secret, sizeof sim->secret, "%.127s", line + 29);
+		else if (strncmp(line, "export AWS_REGION=", 18) == 0)
+			snprintf(sim->region, sizeof sim->region, "%.31s", line + 18);
+	}
+	return sim->endpoint[0] && sim->key[0] && sim->secret[0] ? 0 : -1;
+}
+
+static void
+sim_stop(struct sim *sim)
+{
+	if (sim->pid > 0) {
+		kill(sim->pid, SIGTERM);
+		waitpid(sim->pid, NULL, 0);
+	}
+	if (sim->out > 0)
+		close(sim->out);
+	sim->pid = 0;
+	sim->out = 0;
+}
+
+static size_t
+curl_sink(char *p, size_t size, size_t n, void *arg)
+{
+	buf_add(arg, p, size * n);
+	return size * n;
+}
+
+/* awsim's request count for one operation ("guardduty:ListDetectors"). */
+static long
+sim_count(const struct sim *sim, const char *op)
+{
+	CURL *h = curl_easy_init();
+	struct buf b;
+	char url[256];
+	cJSON *doc, *by;
+	long n = -1;
+
+	buf_init(&b);
+	snprintf(url, sizeof url, "%s/_awsim/stats", sim->endpoint);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, curl_sink);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+	if (curl_easy_perform(h) == CURLE_OK) {
+		doc = cJSON_Parse(b.data);
+		by = cJSON_GetObjectItem(doc, "by_operation");
+		if (cJSON_IsNumber(cJSON_GetObjectItem(by, op)))
+			n = (long)cJSON_GetObjectItem(by, op)->valuedouble;
+		else if (by != NULL)
+			n = 0;
+		cJSON_Delete(doc);
+	}
+	curl_easy_cleanup(h);
+	buf_done(&b);
+	return n;
+}
+
+/* A collector on its own loop, pointed at a sim. */
+struct live {
+	struct sim sim;
+	uv_loop_t loop;
+	uv_timer_t guard;
+	struct aws_client *client;
+	struct creds_provider *base;
+	struct model *m;
+	struct collect *c;
+	unsigned rounds, want;
+	int timed_out;
+};
+
+static void
+live_done(void *arg)
+{
+	struct live *l = arg;
+
+	if (++l->rounds >= l->want)
+		uv_stop(&l->loop);
+}
+
+static void
+live_guard(uv_timer_t *t)
+{
+	struct live *l = t->data;
+
+	l->timed_out = 1;
+	uv_stop(&l->loop);
+}
+
+/* Runs the loop until `rounds` refreshes completed in all, or ms passed. */
+static void
+live_run(struct live *l, unsigned rounds, uint64_t ms)
+{
+	l->want = rounds;
+	l->timed_out = 0;
+	uv_timer_start(&l->guard, live_guard, ms, 0);
+	while (l->rounds < l->want && !l->timed_out)
+		uv_run(&l->loop, UV_RUN_DEFAULT);
+	uv_timer_stop(&l->guard);
+}
+
+static int
+live_start(struct live *l, const char *const *sim_args, const struct collect_config *cfg)
+{
+	struct aws_client_config cc;
+	char *cause = NULL;
+
+	memset(l, 0, sizeof *l);
+	if (sim_start(&l->sim, sim_args) != 0) {
+		sim_stop(&l->sim);
+		return -1;
+	}
+	setenv("AWS_ENDPOINT_URL", l->sim.endpoint, 1);
+	unsetenv("AWS_MAX_ATTEMPTS");
+	assert_int_equal(uv_loop_init(&l->loop), 0);
+	uv_timer_init(&l->loop, &l->guard);
+	l->guard.data = l;
+	memset(&cc, 0, sizeof cc);
+	cc.region = l->sim.region;
+	cc.http.max_host_connections = 64;
+	l->client = aws_client_new(&l->loop, &cc, &cause);
+	assert_non_null(l->client);
+	l->base = creds_provider_static(l->sim.key, l->sim.secret, NULL);
+	l->m = model_new();
+	l->c = collect_new(&l->loop, l->m, l->client, l->base, cfg, &cause);
+	assert_non_null(l->c);
+	collect_set_done_cb(l->c, live_done, l);
+	assert_int_equal(collect_start(l->c, &cause), 0);
+	return 0;
+}
+
+static void
+live_stop(struct live *l)
+{
+	collect_free(l->c);
+	creds_provider_free(l->base);
+	aws_client_free(l->client);
+	uv_close((uv_handle_t *)&l->guard, NULL);
+	uv_run(&l->loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&l->loop), 0);
+	model_free(l->m);
+	sim_stop(&l->sim);
+	unsetenv("AWS_ENDPOINT_URL");
+}
+
+static const char *
+scenario(const char *name)
+{
+	static char path[1024];
+
+	snprintf(path, sizeof path, "%s/tests/e2e/scenarios/%s", getenv("ORGTOP_ROOT"), name);
+	return path;
+}
+
+static int
+acct_of(const struct model *m, const char *id)
+{
+	return model_account_find(m, id);
+}
+
+static const struct model_cell *
+cell(const struct model *m, const char *id, const char *region)
+{
+	return model_cell(m, (size_t)acct_of(m, id), (size_t)model_region_find(m, region));
+}
+
+/* GuardDuty cells asked in a round: with a detector (ok), or without one (disabled, SCP-denied). */
+static void
+gd_cells(const struct model *m, long *with, long *without)
+{
+	*with = *without = 0;
+	for (size_t a = 0; a < model_naccounts(m); a++) {
+		const struct model_account *ma = model_account(m, a);
+
+		if (ma->access.state != MS_OK)
+			continue; /* not asked: suspended, or the role is denied */
+		for (size_t r = 0; r < model_nregions(m); r++) {
+			uint8_t st = model_cell(m, a, r)->gd.st.state;
+
+			if (st == MS_OK)
+				(*with)++;
+			else if (st == MS_DISABLED || st == MS_DENIED)
+				(*without)++;
+		}
+	}
+}
+
+static void
+test_live_rounds_keep_detectors_and_cost(void **state)
+{
+	struct collect_config cfg;
+	struct collect_progress p;
+	struct live l;
+	const char *args[] = { "--scenario", scenario("states.json"), NULL };
+	long det1, stats1, with, without;
+
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.interval[SRC_CONFIG] = 2;
+	cfg.interval[SRC_GUARDDUTY] = 2;
+	if (live_start(&l, args, &cfg) != 0)
+		skip();
+	live_run(&l, 1, 30000);
+	assert_false(l.timed_out);
+	assert_int_equal(model_naccounts(l.m), 11);
+	assert_int_equal(cell(l.m, "200000000001", "eu-west-1")->gd.st.state, MS_OK);
+	assert_int_equal(cell(l.m, "200000000001", "eu-west-1")->gd.critical, 1);
+	det1 = sim_count(&l.sim, "guardduty:ListDetectors");
+	stats1 = sim_count(&l.sim, "guardduty:GetFindingsStatistics");
+	gd_cells(l.m, &with, &without);
+	assert_true(with > 10 && without > 0);
+
+	/* The intervals start the next round on their own. */
+	live_run(&l, 2, 30000);
+	assert_false(l.timed_out);
+	/* Statistics for every cell with a detector, without listing it again. */
+	assert_int_equal(sim_count(&l.sim, "guardduty:GetFindingsStatistics") - stats1, with);
+	assert_int_equal(sim_count(&l.sim, "guardduty:ListDetectors") - det1, without);
+	/* Cost Explorer is on its own (6 h) interval. */
+	assert_int_equal(sim_count(&l.sim, "ce:GetCostAndUsage"), 1);
+	collect_progress(l.c, &p);
+	assert_int_equal(p.ce_calls, 1);
+	assert_int_equal(p.errors, 0);
+	assert_true(p.last_complete > 0);
+	assert_int_equal(cell(l.m, "200000000001", "eu-west-1")->gd.st.state, MS_OK);
+	assert_int_equal(cell(l.m, "111111111111", "us-east-1")->config.noncompliant, 2);
+	live_stop(&l);
+}
+
+static void
+test_live_pause_then_manual_refresh(void **state)
+{
+	struct collect_config cfg;
+	struct live l;
+	const char *args[] = { "--scenario", scenario("allok.json"), NULL };
+	long n1;
+
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.interval[SRC_CONFIG] = 1;
+	if (live_start(&l, args, &cfg) != 0)
+		skip();
+	live_run(&l, 1, 30000);
+	assert_false(l.timed_out);
+	collect_set_paused(l.c, 1);
+	n1 = sim_count(&l.sim, "config:GetComplianceSummaryByConfigRule");
+	/* Paused: two intervals go by without a round. */
+	live_run(&l, 2, 2500);
+	assert_true(l.timed_out);
+	assert_int_equal(l.rounds, 1);
+	assert_int_equal(sim_count(&l.sim, "config:GetComplianceSummaryByConfigRule"), n1);
+	/* A manual refresh still works. */
+	collect_refresh_all(l.c);
+	live_run(&l, 2, 30000);
+	assert_false(l.timed_out);
+	assert_true(sim_count(&l.sim, "config:GetComplianceSummaryByConfigRule") > n1);
+	live_stop(&l);
+}
+
+static void
+test_live_detail_and_one_account(void **state)
+{
+	struct collect_config cfg;
+	struct collect_progress p;
+	const struct model_detail *d;
+	struct live l;
+	const char *args[] = { "--scenario", scenario("states.json"), NULL };
+	int sec, mgmt;
+
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	if (live_start(&l, args, &cfg) != 0)
+		skip();
+	live_run(&l, 1, 30000);
+	assert_false(l.timed_out);
+
+	/* The drill-down: the delegated admin's own top findings, highest first. */
+	sec = acct_of(l.m, "200000000001");
+	collect_fetch_detail(l.c, (size_t)sec);
+	live_run(&l, 2, 30000);
+	assert_false(l.timed_out);
+	d = model_detail(l.m, (size_t)sec);
+	assert_non_null(d);
+	assert_int_equal(d->findings_st.state, MS_OK);
+	assert_int_equal(d->nfindings, 3); /* the archived one is not there */
+	assert_true(d->findings[0].severity > 9.0);
+	assert_true(d->findings[1].severity >= 8.0 && d->findings[1].severity < 9.0);
+	assert_int_equal(d->rules_st.state, MS_OK);
+	assert_int_equal(d->nrules, 0);
+
+	/* The noncompliant rules of the management account, named. */
+	mgmt = acct_of(l.m, "111111111111");
+	collect_fetch_detail(l.c, (size_t)mgmt);
+	live_run(&l, 3, 30000);
+	d = model_detail(l.m, (size_t)mgmt);
+	assert_non_null(d);
+	assert_int_equal(d->rules_st.state, MS_OK);
+	assert_int_equal(d->nrules, 2);
+	assert_int_equal(d->rules[0].region, model_region_find(l.m, "us-east-1"));
+
+	/* A manual refresh of one account asks only that account. */
+	collect_refresh_account(l.c, (size_t)mgmt);
+	live_run(&l, 4, 30000);
+	assert_false(l.timed_out);
+	collect_progress(l.c, &p);
+	assert_true(p.total > 0 && p.total <= 2 * model_nregions(l.m) + 1);
+	assert_int_equal(p.errors, 0);
+	live_stop(&l);
+}
+
+static void
+test_live_change_regions(void **state)
+{
+	struct collect_config cfg;
+	struct live l;
+	const char *args[] = { "--scenario", scenario("states.json"), NULL };
+	char *cause = NULL;
+
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	if (live_start(&l, args, &cfg) != 0)
+		skip();
+	live_run(&l, 1, 30000);
+	assert_int_equal(model_nregions(l.m), 5);
+	assert_int_equal(collect_set_regions(l.c, "eu-*", &cause), 0);
+	assert_int_equal(model_nregions(l.m), 2);
+	assert_string_equal(model_region(l.m, 0), "eu-central-1");
+	assert_string_equal(model_region(l.m, 1), "eu-west-1");
+	/* Back to every enabled region: the ones that return are fetched again. */
+	assert_int_equal(collect_set_regions(l.c, NULL, &cause), 0);
+	assert_int_equal(model_nregions(l.m), 5);
+	assert_int_equal(cell(l.m, "111111111111", "us-east-1")->config.st.state, MS_LOADING);
+	live_run(&l, 2, 30000);
+	assert_false(l.timed_out);
+	assert_int_equal(cell(l.m, "111111111111", "us-east-1")->config.st.state, MS_OK);
+	assert_int_equal(cell(l.m, "111111111111", "us-east-1")->config.noncompliant, 2);
+	/* A bad pattern changes nothing. */
+	assert_int_equal(collect_set_regions(l.c, "eu_west", &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	assert_int_equal(model_nregions(l.m), 5);
+	live_stop(&l);
+}
+
+static void
+test_live_free_while_calls_are_on_the_wire(void **state)
+{
+	struct collect_config cfg;
+	struct collect_progress p;
+	struct live l;
+	const char *args[] = { "--accounts", "40", "--latency", "300", NULL };
+
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	if (live_start(&l, args, &cfg) != 0)
+		skip();
+	live_run(&l, 1, 1500);
+	assert_true(l.timed_out);
+	collect_progress(l.c, &p);
+	assert_true(p.refreshing);
+	assert_true(p.inflight > 0);
+	/* live_stop frees the collector first, with calls pending, and closes the loop. */
+	live_stop(&l);
 }
 
 int
@@ -371,6 +829,11 @@ main(void)
 		cmocka_unit_test(test_verdict_states),
 		cmocka_unit_test(test_verdict_long_message_is_cut),
 		cmocka_unit_test(test_creds_verdict),
+		cmocka_unit_test(test_live_rounds_keep_detectors_and_cost),
+		cmocka_unit_test(test_live_pause_then_manual_refresh),
+		cmocka_unit_test(test_live_detail_and_one_account),
+		cmocka_unit_test(test_live_change_regions),
+		cmocka_unit_test(test_live_free_while_calls_are_on_the_wire),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,6 +30,7 @@
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static int token_status = 200;
 static int role_status = 200;
+static const char *role_name = "orgtop-test-role\n";
 static int hang_token;
 static int creds_failures;     /* answer 500 this many times first (container) */
 static const char *creds_body; /* NULL: good credentials */
@@ -89,7 +90,7 @@ handler(const struct testsrv_req *rq, struct testsrv_resp *rs, void *arg)
 			rs->status = 401;
 		} else if (rq->path[strlen(prefix)] == '\0') {
 			rs->status = role_status;
-			testsrv_resp_body(rs, "orgtop-test-role\n");
+			testsrv_resp_body(rs, role_name);
 		} else if (strcmp(rq->path + strlen(prefix), "orgtop-test-role") == 0) {
 			if (creds_body != NULL)
 				testsrv_resp_body(rs, creds_body);
@@ -154,6 +155,7 @@ reset(void **state)
 	pthread_mutex_lock(&mu);
 	token_status = 200;
 	role_status = 200;
+	role_name = "orgtop-test-role\n";
 	hang_token = 0;
 	creds_failures = 0;
 	creds_body = NULL;
@@ -330,6 +332,10 @@ test_imds_errors(void **state)
 	creds_body = "{\"Code\":\"Success\",\"AccessKeyId\":\"A\"}";
 	get(p, &g);
 	assert_non_null(strstr(g.err, "has no \"SecretAccessKey\""));
+	/* A role name that would walk the URL somewhere else. */
+	role_name = "../../latest/api/token?x=1";
+	get(p, &g);
+	assert_non_null(strstr(g.err, "answered a role name that is not an IAM role name"));
 	creds_provider_free(p);
 }
 

@@ -418,6 +418,35 @@ test_never_answers(void **state)
 	fx_done(&f);
 }
 
+/* A first request that never gets an answer must not hold the next ones to that host. */
+static void
+test_hang_does_not_block_host(void **state)
+{
+	struct fx f;
+	struct got g[4];
+	uint64_t t0;
+
+	(void)state;
+	memset(g, 0, sizeof g);
+	fx_init(&f, NULL);
+	t0 = util_monotonic_ms();
+	send_simple(&f, "GET", "/hang", &g[0]);
+	send_simple(&f, "GET", "/hang", &g[1]);
+	send_simple(&f, "GET", "/echo", &g[2]);
+	send_simple(&f, "GET", "/echo", &g[3]);
+	wait_all(&f, &g[2], 2);
+	assert_int_equal(g[2].err, HTTP_OK);
+	assert_int_equal(g[3].err, HTTP_OK);
+	assert_true(util_monotonic_ms() - t0 < 1000);
+	assert_int_equal(g[0].done, 0);
+	http_engine_free(f.e); /* cancels the hanging two */
+	f.e = NULL;
+	assert_int_equal(g[0].err, HTTP_ERR_CANCELLED);
+	for (int i = 0; i < 4; i++)
+		got_done(&g[i]);
+	fx_done(&f);
+}
+
 static void
 test_slow_body(void **state)
 {
@@ -810,6 +839,55 @@ test_tls_minimum_version(void **state)
 }
 
 static void
+proxy_handler(const struct testsrv_req *rq, struct testsrv_resp *rs, void *arg)
+{
+	char host[128] = "";
+
+	(void)arg;
+	testsrv_req_header(rq, "host", host, sizeof host);
+	testsrv_resp_body(rs, host);
+}
+
+/* The proxy variables are honoured as curl reads them; HTTP_NO_PROXY opts out (IMDS). */
+static void
+test_proxy_from_environment(void **state)
+{
+	uv_loop_t loop;
+	struct http_engine *e;
+	struct testsrv *proxy = testsrv_start(proxy_handler, NULL);
+	struct http_request rq;
+	struct got g[2];
+
+	(void)state;
+	memset(g, 0, sizeof g);
+	setenv("http_proxy", testsrv_url(proxy), 1);
+	unsetenv("no_proxy");
+	unsetenv("NO_PROXY");
+	assert_int_equal(uv_loop_init(&loop), 0);
+	e = http_engine_new(&loop, NULL, NULL);
+	memset(&rq, 0, sizeof rq);
+	rq.method = "GET";
+	rq.url = "http://awsim.invalid:4566/x"; /* resolvable only by the proxy */
+	assert_non_null(http_send(e, &rq, on_done, &g[0], NULL));
+	rq.flags = HTTP_NO_PROXY;
+	rq.connect_timeout_ms = 2000;
+	assert_non_null(http_send(e, &rq, on_done, &g[1], NULL));
+	while (!g[0].done || !g[1].done)
+		uv_run(&loop, UV_RUN_ONCE);
+	assert_int_equal(g[0].err, HTTP_OK);
+	assert_string_equal(g[0].body, "awsim.invalid:4566"); /* it went through the proxy */
+	assert_true(g[1].err == HTTP_ERR_DNS || g[1].err == HTTP_ERR_TIMEOUT); /* directly: no such host */
+	assert_int_equal(testsrv_requests(proxy), 1);
+	got_done(&g[0]);
+	got_done(&g[1]);
+	http_engine_free(e);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&loop), 0);
+	unsetenv("http_proxy");
+	testsrv_stop(proxy);
+}
+
+static void
 test_bad_ca_bundle(void **state)
 {
 	uv_loop_t loop;
@@ -978,6 +1056,7 @@ main(void)
 		cmocka_unit_test(test_status_and_retry_headers),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_never_answers),
+		cmocka_unit_test(test_hang_does_not_block_host),
 		cmocka_unit_test(test_slow_body),
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_reset_and_short_body),
@@ -990,6 +1069,7 @@ main(void)
 		cmocka_unit_test(test_tls_verification),
 		cmocka_unit_test(test_tls_minimum_version),
 		cmocka_unit_test(test_bad_ca_bundle),
+		cmocka_unit_test(test_proxy_from_environment),
 		cmocka_unit_test(test_timerq),
 		cmocka_unit_test(test_timerq_many),
 	};

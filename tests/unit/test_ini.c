@@ -761,7 +761,7 @@ dump_ours(const char *path, const char *out)
 			/* Sub-section keys: we keep them; ask for the ones the generator writes. */
 			fputc('{', f);
 			for (int j = 0, first = 1; j < 4; j++) {
-				char sk[8];
+				char sk[16];
 				const char *v;
 
 				snprintf(sk, sizeof sk, "sub%d", j);
@@ -788,7 +788,12 @@ static const char differ_py[] =
     "try:\n"
     "    import botocore.configloader as c\n"
     "except Exception:\n"
-    "    sys.exit(77)\n"
+    "    # Debian's awscli package carries its own botocore (the CLI v2 one).\n"
+    "    sys.path.insert(0, '/usr/lib/python3/dist-packages/awscli')\n"
+    "    try:\n"
+    "        import botocore.configloader as c\n"
+    "    except Exception:\n"
+    "        sys.exit(77)\n"
     "d, n = sys.argv[1], int(sys.argv[2])\n"
     "bad = 0\n"
     "for i in range(n):\n"

@@ -235,6 +235,42 @@ test_bad_answers(void **state)
 	proto_answer_done(&a, 0);
 }
 
+/* Found by fuzz_json_error: an empty code (header "", "ns#", <Code/>) becomes the status. */
+static void
+test_empty_codes_become_status(void **state)
+{
+	struct http_response res;
+	struct proto_answer a;
+
+	(void)state;
+	memset(&res, 0, sizeof res);
+	res.status = 400;
+	res.error_type = "";
+	res.body = "{\"message\":\"m\"}";
+	res.body_len = strlen(res.body);
+	proto_decode(endpoint_service(AWS_SVC_GUARDDUTY), "ListDetectors", &res, &a);
+	assert_int_equal(a.outcome, PROTO_AWS_ERROR);
+	assert_string_equal(a.code, "400");
+	assert_string_equal(a.message, "m");
+	proto_answer_done(&a, 0);
+	res.error_type = NULL;
+	res.body = "not json";
+	res.body_len = 8;
+	res.error_type = "";
+	proto_decode(endpoint_service(AWS_SVC_GUARDDUTY), "ListDetectors", &res, &a);
+	assert_string_equal(a.code, "400");
+	proto_answer_done(&a, 0);
+	res.error_type = NULL;
+	decode_raw(AWS_SVC_ORGANIZATIONS, "ListRoots", 403, "{\"__type\":\"ns#\"}", &a);
+	assert_string_equal(a.code, "403");
+	proto_answer_done(&a, 0);
+	decode_raw(AWS_SVC_STS, "AssumeRole", 403,
+	    "<ErrorResponse><Error><Code/><Message>x</Message></Error></ErrorResponse>", &a);
+	assert_string_equal(a.code, "403");
+	assert_string_equal(a.message, "x");
+	proto_answer_done(&a, 0);
+}
+
 static void
 test_error_code_cut(void **state)
 {
@@ -661,6 +697,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode_like_botocore),
 		cmocka_unit_test(test_bad_answers),
+		cmocka_unit_test(test_empty_codes_become_status),
 		cmocka_unit_test(test_error_code_cut),
 		cmocka_unit_test(test_builders_match_botocore),
 		cmocka_unit_test(test_builder_edges),

@@ -22,6 +22,8 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
+#include "core/aws/endpoint.h"
+#include "core/aws/protocol.h"
 #include "core/buf.h"
 #include "core/services/awsaccount.h"
 #include "core/services/budgets.h"
@@ -255,6 +257,32 @@ check_params(const struct ops_request *r, const char *what)
 	}
 	buf_done(&q);
 	cJSON_Delete(body);
+}
+
+/*
+ * The client serialises params itself (core/aws/protocol.c): it must put on
+ * the wire exactly the request the builder describes.
+ */
+static void
+check_client_wire(const struct ops_request *r, const char *what)
+{
+	enum aws_service svc;
+	struct proto_wire w;
+	char *cause = NULL;
+
+	if (endpoint_service_by_name(r->op->service, &svc) != 0)
+		fail_msg("%s: the client does not know service %s", what, r->op->service);
+	if (proto_build(endpoint_service(svc), r->op->name, r->params, &w, &cause) != 0)
+		fail_msg("%s: the client refused the params: %s", what, cause);
+	assert_string_equal(w.method, r->op->method);
+	assert_string_equal(w.path.data, r->path);
+	assert_string_equal(w.query.data, r->query != NULL ? r->query : "");
+	assert_string_equal(w.body.data, r->body != NULL ? r->body : "");
+	if (r->op->target == NULL)
+		assert_null(w.target);
+	else
+		assert_string_equal(w.target, r->op->target);
+	proto_wire_done(&w);
 }
 
 #define EXACT         1
@@ -773,6 +801,7 @@ test_builders_match_botocore(void **state)
 			fail_msg("%s: builder failed: %s", what, cause ? cause : "(no cause)");
 		assert_null(cause);
 		check_request(&r, c, k->mode, what);
+		check_client_wire(&r, what);
 		built[r.op->id]++;
 		ops_request_done(&r);
 		assert_null(r.op);

@@ -294,10 +294,17 @@ test_grid_80x24_and_too_small(void **state)
 	assert_non_null(strstr(r, "333333333333"));
 	assert_non_null(strstr(r, "95%"));
 	free(r);
-	/* columns scroll sideways: the cursor walks to the last region */
+	/* region columns by geography (the console's order), not by name: us, sa, eu, ap */
+	r = t_row(1);
+	assert_non_null(strstr(r, "use1"));
+	assert_non_null(strstr(r, "sae1"));
+	assert_true(strstr(r, "use1") < strstr(r, "usw2"));
+	assert_true(strstr(r, "usw2") < strstr(r, "sae1"));
+	free(r);
+	/* columns scroll sideways: the cursor walks to the last region (by geography: Asia Pacific) */
 	keys(ui, "llllll");
 	r = t_row(1);
-	assert_non_null(strstr(r, "sae1"));
+	assert_non_null(strstr(r, "apne1"));
 	assert_non_null(strstr(r, "\u25c2")); /* ◂ more on the left */
 	free(r);
 	/* too small */
@@ -640,6 +647,308 @@ test_mono(void **state)
 	model_free(m);
 }
 
+static void
+add_detail(struct model *m, size_t a)
+{
+	struct model_rule *rules = xcalloc(2, sizeof(*rules));
+	struct model_finding *f = xcalloc(3, sizeof(*f));
+
+	rules[0].region = 3;
+	rules[0].name = xstrdup("s3-bucket-public-read-prohibited");
+	rules[0].count = 3;
+	rules[1].region = 3;
+	rules[1].name = xstrdup("encrypted-volumes");
+	rules[1].count = 1;
+	model_set_detail_rules(m, a, rules, 2, T_NOW);
+	f[0].id = xstrdup("f-low");
+	f[0].title = xstrdup("Unusual port probe");
+	f[0].type = xstrdup("Recon:EC2/PortProbeUnprotectedPort");
+	f[0].description = xstrdup("Port 22 is being probed.");
+	f[0].resource = xstrdup("i-0f00baa1");
+	f[0].severity = 2.0;
+	f[0].region = 2;
+	f[0].updated_at = T_NOW - 3600;
+	f[1].id = xstrdup("f-high");
+	f[1].title = xstrdup("SSH brute force \x1b]8;;http://evil\x07link\x1b]8;;\x07 \x1b[2J");
+	f[1].type = xstrdup("UnauthorizedAccess:EC2/SSHBruteForce");
+	f[1].description = xstrdup("An EC2 instance is being brute-forced\nfrom 198.51.100.7, many times over a long period of time, so long that this description must wrap over several lines of the account view to be read in full.");
+	f[1].resource = xstrdup("i-0abc12de");
+	f[1].severity = 8.8;
+	f[1].region = 3;
+	f[1].updated_at = T_NOW - 120;
+	f[2].id = xstrdup("f-crit");
+	f[2].title = xstrdup("Crypto mining");
+	f[2].type = xstrdup("CryptoCurrency:EC2/BitcoinTool.B");
+	f[2].description = xstrdup("Bitcoin.");
+	f[2].resource = xstrdup("i-0c0ffee0");
+	f[2].severity = 9.2;
+	f[2].region = 3;
+	f[2].updated_at = T_NOW - 30;
+	model_set_detail_findings(m, a, f, 3, T_NOW);
+}
+
+static void
+test_account_detail(void **state)
+{
+	struct t_org o;
+	struct model *m = t_org(&o);
+	struct ui *ui = new_ui(m, 0, 160, 50);
+	char *all, *r;
+	int yh, yc, yl;
+
+	(void)state;
+	add_detail(m, (size_t)o.de_prod);
+	frame(ui);
+	grid_select_account(ui, (size_t)o.de_prod);
+	keys(ui, "\n");
+	assert_true(ui_view(ui) == &account_view);
+	assert_clean_screen(160, 0);
+	all = t_screen_text();
+	/* the noncompliant rules under their region; denied regions say why */
+	assert_non_null(strstr(all, "s3-bucket-public-read-prohibited  (3 resources)"));
+	assert_non_null(strstr(all, "encrypted-volumes  (1 resource)"));
+	assert_non_null(strstr(all, "explicit deny in a service control policy"));
+	/* findings by severity, with band, region, type, resource, age */
+	yc = t_find_row("Crypto mining");
+	yh = t_find_row("SSH brute force");
+	yl = t_find_row("Unusual port probe");
+	assert_true(yc > 0 && yc < yh && yh < yl);
+	r = t_row(yc);
+	assert_non_null(strstr(r, "9.2 \u2738CRIT"));
+	assert_non_null(strstr(r, "eu-central-1"));
+	assert_non_null(strstr(r, "i-0c0ffee0"));
+	assert_non_null(strstr(r, "30s ago"));
+	free(r);
+	r = t_row(yh);
+	assert_non_null(strstr(r, "\\e]8;;http://evil"));
+	assert_null(strstr(r, "\x1b"));
+	free(r);
+	free(all);
+	/* the budget line: burn bar, forecast, days to the limit */
+	r = t_row(t_find_row("monthly-total"));
+	assert_non_null(strstr(r, " 95%"));
+	assert_non_null(strstr(r, "forecast $1,240.00 (124%)"));
+	free(r);
+	done_ui(ui);
+	model_free(m);
+}
+
+static void
+test_finding_description(void **state)
+{
+	struct t_org o;
+	struct model *m = t_org(&o);
+	struct ui *ui = new_ui(m, 0, 120, 40);
+	char *all;
+	int tries;
+
+	(void)state;
+	add_detail(m, (size_t)o.de_prod);
+	account_open(ui, (size_t)o.de_prod, -1);
+	frame(ui);
+	/* section 2, then down to the second finding (the high one) */
+	keys(ui, "2");
+	for (tries = 0; tries < 10; tries++) {
+		int y = t_find_row("SSH brute force");
+		attr_t a;
+		short pair;
+		t_cell_attr(y, 60, &a, &pair);
+		/* the selected line is drawn in the selection's colours */
+		{
+			unsigned long sa;
+			short sp;
+			theme_attr(ROLE_NORMAL, 1, &sa, &sp);
+			if (pair == sp)
+				break;
+		}
+		keys(ui, "j");
+	}
+	assert_true(tries < 10);
+	keys(ui, "\n");
+	all = t_screen_text();
+	assert_non_null(strstr(all, "An EC2 instance is being brute-forced\\nfrom 198.51.100.7"));
+	assert_non_null(strstr(all, "type UnauthorizedAccess:EC2/SSHBruteForce"));
+	assert_clean_screen(120, 0);
+	free(all);
+	keys(ui, "\n");
+	all = t_screen_text();
+	assert_null(strstr(all, "An EC2 instance is being brute-forced"));
+	free(all);
+	done_ui(ui);
+	model_free(m);
+}
+
+static void
+test_mouse(void **state)
+{
+	struct t_org o;
+	struct model *m = t_org(&o);
+	struct ui *ui = new_ui(m, 0, 160, 50);
+	MEVENT ev;
+	int y;
+
+	(void)state;
+	frame(ui);
+	y = t_find_row("security-tooling");
+	memset(&ev, 0, sizeof(ev));
+	ev.y = y;
+	ev.x = 10;
+	ev.bstate = BUTTON1_PRESSED;
+	assert_int_equal(ungetmouse(&ev), OK);
+	assert_int_equal(getch(), KEY_MOUSE);
+	ui_key(ui, KEY_MOUSE, 0);
+	frame(ui);
+	assert_int_equal(grid_selected_account(ui), o.sec_tool);
+	/* a click on a region cell selects the cell; a second one at once opens the account there */
+	ev.x = t_col_in_row(1, "euw1");
+	assert_int_equal(ungetmouse(&ev), OK);
+	getch();
+	ui_key(ui, KEY_MOUSE, 0);
+	assert_int_equal(grid_selected_region(ui), 2);
+	assert_int_equal(ungetmouse(&ev), OK);
+	getch();
+	ui_key(ui, KEY_MOUSE, 0);
+	frame(ui);
+	assert_true(ui_view(ui) == &account_view);
+	keys(ui, "q");
+	/* the wheel moves the selection; a click on a layer tab switches the layer */
+	ev.bstate = BUTTON5_PRESSED;
+	ungetmouse(&ev);
+	getch();
+	ui_key(ui, KEY_MOUSE, 0);
+	frame(ui);
+	assert_true(grid_selected_account(ui) != o.sec_tool);
+	ev.bstate = BUTTON1_PRESSED;
+	ev.y = 0;
+	ev.x = t_col_in_row(0, "GuardDuty") + 1;
+	ungetmouse(&ev);
+	getch();
+	ui_key(ui, KEY_MOUSE, 0);
+	frame(ui);
+	assert_int_equal(ui->layer, LAYER_GUARDDUTY);
+	done_ui(ui);
+	model_free(m);
+}
+
+static void
+test_themes_and_layers(void **state)
+{
+	struct t_org o;
+	struct model *m = t_org(&o);
+	struct ui *ui = new_ui(m, 0, 160, 50);
+	char *r;
+	attr_t a;
+	short pair;
+	unsigned long ca;
+	short cpair;
+	int y, x;
+
+	(void)state;
+	frame(ui);
+	/* :theme and t */
+	keys(ui, ":theme mono\n");
+	r = t_row(48);
+	assert_non_null(strstr(r, "theme: mono"));
+	free(r);
+	keys(ui, "t");
+	r = t_row(48);
+	assert_non_null(strstr(r, "theme: "));
+	assert_null(strstr(r, "theme: mono"));
+	free(r);
+	keys(ui, ":theme no-such-theme\n");
+	r = t_row(48);
+	assert_non_null(strstr(r, "theme 'no-such-theme' not found"));
+	free(r);
+	keys(ui, ":theme default\n");
+	/* a critical cell is drawn in the critical role */
+	y = t_find_row("de-payments-stage");
+	x = t_col_in_row(y, "\u2738");
+	t_cell_attr(y, x, &a, &pair);
+	theme_attr(ROLE_CRITICAL, 0, &ca, &cpair);
+	assert_int_equal(pair, cpair);
+	/* :layer and the SSO layer: permission sets as columns, principals per account */
+	keys(ui, ":layer sso\n");
+	assert_int_equal(ui->layer, LAYER_SSO);
+	r = t_row(1);
+	assert_non_null(strstr(r, "Administ"));
+	assert_non_null(strstr(r, "ReadOnly"));
+	free(r);
+	r = t_row(t_find_row("hq-management"));
+	assert_non_null(strstr(r, " 7 "));   /* 14 assignments: 7 per permission set */
+	free(r);
+	/* a changed cell is marked with the changed role's attributes */
+	keys(ui, ":layer guardduty\n");
+	{
+		uint32_t b[4] = { 0, 0, 1, 0 };
+		model_set_guardduty(m, (size_t)o.hq, 1, b, 7.2, T_NOW);
+	}
+	frame(ui);
+	y = t_find_row("hq-management");
+	x = t_col_in_row(y, "\u25c61");
+	t_cell_attr(y, x, &a, &pair);
+	theme_attr(ROLE_CHANGED, 0, &ca, &cpair);
+	assert_true((a & A_UNDERLINE) != 0);
+	/* stale values in the stale role */
+	model_mark_all_stale(m);
+	frame(ui);
+	y = t_find_row("security-tooling");
+	x = t_col_in_row(y, "\u25b22");
+	t_cell_attr(y, x, &a, &pair);
+	theme_attr(ROLE_STALE, 0, &ca, &cpair);
+	assert_int_equal(pair, cpair);
+	/* :help opens the help; a bad :layer says so */
+	keys(ui, ":layer colour\n");
+	r = t_row(48);
+	assert_non_null(strstr(r, ":layer: 'colour' is not one of"));
+	free(r);
+	keys(ui, ":help\n");
+	assert_true(ui_view(ui) == &help_view);
+	done_ui(ui);
+	model_free(m);
+}
+
+static void
+test_messages(void **state)
+{
+	struct t_org o;
+	struct model *m = t_org(&o);
+	struct ui *ui = new_ui(m, 0, 120, 30);
+	char *r;
+
+	(void)state;
+	ui->now = T_NOW;
+	/* information goes after a few seconds, the legend comes back */
+	ui_message(ui, UI_INFO, "refreshing \x1b[31meverything");
+	ui_draw(ui, T_NOW);
+	doupdate();
+	r = t_row(28);
+	assert_non_null(strstr(r, "refreshing \\e[31meverything"));
+	free(r);
+	ui_dirty(ui, UI_DIRTY_ALL);
+	ui_draw(ui, T_NOW + 20);
+	doupdate();
+	r = t_row(28);
+	assert_non_null(strstr(r, "ok"));
+	assert_null(strstr(r, "refreshing"));
+	free(r);
+	/* the collector's levels are core/log.h's: an error stays until dismissed */
+	ui->now = T_NOW + 20;
+	ui_message(ui, LOG_ERROR, "SSO session expired: run aws sso login --profile x");
+	ui_draw(ui, T_NOW + 100);
+	doupdate();
+	r = t_row(28);
+	assert_non_null(strstr(r, "aws sso login --profile x"));
+	free(r);
+	ui_key(ui, 27, 1); /* Esc dismisses it */
+	ui_draw(ui, T_NOW + 101);
+	doupdate();
+	r = t_row(28);
+	assert_null(strstr(r, "sso login"));
+	free(r);
+	done_ui(ui);
+	model_free(m);
+}
+
 static struct model *
 big(size_t n)
 {
@@ -743,6 +1052,11 @@ main(void)
 		cmocka_unit_test(test_hostile_names),
 		cmocka_unit_test(test_keys_views),
 		cmocka_unit_test(test_export),
+		cmocka_unit_test(test_account_detail),
+		cmocka_unit_test(test_finding_description),
+		cmocka_unit_test(test_mouse),
+		cmocka_unit_test(test_themes_and_layers),
+		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_mono),
 		cmocka_unit_test(test_frame_time),
 	};

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "test_tui_lib.h"
+#include "core/config.h"
 #include "tui/help.h"
 #include "tui/keys.h"
 #include "tui/options.h"
@@ -249,6 +250,51 @@ test_option_errors(void **state)
 }
 
 static void
+test_options_to_config(void **state)
+{
+	struct options o;
+	struct config file, flags;
+	char *cause = NULL;
+
+	(void)state;
+	{
+		const char *a[] = { "--refresh", "5m", "--concurrency", "32", "--theme", "light",
+			"--no-color", "--no-mouse", "--ascii", "-v", "-p", "audit", NULL };
+		assert_int_equal(parse(a, &o, &cause), 0);
+		config_init(&flags);
+		assert_int_equal(options_to_config(&o, &flags, &cause), 0);
+		assert_int_equal(flags.refresh, 300);
+		assert_int_equal(flags.concurrency, 32);
+		assert_string_equal(flags.theme, "light");
+		assert_int_equal(flags.color, CONFIG_COLOR_NEVER);
+		assert_int_equal(flags.mouse, 0);
+		assert_int_equal(flags.ascii, 1);
+		assert_int_equal(flags.log_level, LOG_DEBUG);
+		assert_string_equal(flags.profile, "audit");
+		/* flags beat the file */
+		const char *text = "theme = mono\nmouse = yes\nbudget_warn = 70%\n";
+		config_init(&file);
+		assert_int_equal(config_parse(&file, text, strlen(text), "cfg", NULL, NULL, &cause), 0);
+		config_merge(&file, &flags);
+		assert_string_equal(file.theme, "light");
+		assert_int_equal(file.mouse, 0);
+		assert_int_equal(file.budget_warn, 70);
+		config_done(&file);
+		config_done(&flags);
+	}
+	{
+		/* a bad value says which flag, in the config file's words */
+		const char *a[] = { "--refresh", "0", NULL };
+		assert_int_equal(parse(a, &o, &cause), 0);
+		config_init(&flags);
+		assert_int_equal(options_to_config(&o, &flags, &cause), -1);
+		assert_non_null(strstr(cause, "--refresh: expected a duration"));
+		free(cause);
+		config_done(&flags);
+	}
+}
+
+static void
 test_usage(void **state)
 {
 	struct buf out;
@@ -411,6 +457,7 @@ main(void)
 		cmocka_unit_test(test_help_from_table),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_option_errors),
+		cmocka_unit_test(test_options_to_config),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_prompt_editing),
 		cmocka_unit_test(test_prompt_history),

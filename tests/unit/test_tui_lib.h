@@ -292,6 +292,17 @@ t_col_of(const char *s, const char *needle)
 	return col;
 }
 
+/* The column of needle in row y of the screen, or -1. */
+static T_UNUSED int
+t_col_in_row(int y, const char *needle)
+{
+	char *r = t_row(y);
+	int c = t_col_of(r, needle);
+
+	free(r);
+	return c;
+}
+
 /* The attributes and pair of the cell at y, x of curscr. */
 static T_UNUSED void
 t_cell_attr(int y, int x, attr_t *attrs, short *pair)

@@ -183,6 +183,36 @@ test_shipped_themes(void **state)
 }
 
 static void
+test_broken_fixture(void **state)
+{
+	char *path = root_path("tests/data/themes/broken.theme");
+	struct theme *t = NULL;
+	struct buf diag;
+	char *cause = NULL, *where;
+
+	(void)state;
+	buf_init(&diag);
+	assert_int_equal(theme_load(path, &t, &diag, &cause), 0);
+	where = xasprintf("%s:1: ok: bad colour '#zz'", path);
+	assert_non_null(strstr(diag.data, where));
+	free(where);
+	where = xasprintf("%s:3: NUL byte in line", path);
+	assert_non_null(strstr(diag.data, where));
+	free(where);
+	where = xasprintf("%s:4: expected 'role = style'", path);
+	assert_non_null(strstr(diag.data, where));
+	free(where);
+	/* the good line in between applies; the bad role keeps the built-in style */
+	assert_int_equal(theme_style(t, ROLE_CRITICAL)->fg, 196);
+	assert_int_equal(theme_style(t, ROLE_CRITICAL)->attrs, TA_REVERSE);
+	assert_int_equal(theme_style(t, ROLE_OK)->fg, 34);
+	assert_string_equal(theme_name(t), "broken");
+	theme_free(t);
+	buf_done(&diag);
+	free(path);
+}
+
+static void
 test_default_file_matches_builtin(void **state)
 {
 	char *path = root_path("themes/default.theme");
@@ -286,7 +316,7 @@ test_curses_colors_and_mono(void **state)
 	(void)state;
 	unsetenv("NO_COLOR");
 	t_screen_open(80, 24);
-	assert_int_equal(theme_detect_colors(0), THEME_256);
+	assert_int_equal(theme_detect_colors(0, 0), THEME_256);
 	theme_apply(t, THEME_256);
 	theme_attr(ROLE_OK, 0, &a, &p);
 	theme_attr(ROLE_BAD, 0, &b, &q);
@@ -307,9 +337,10 @@ test_curses_colors_and_mono(void **state)
 	}
 	/* NO_COLOR: attributes only, roles still told apart */
 	setenv("NO_COLOR", "1", 1);
-	assert_int_equal(theme_detect_colors(0), THEME_MONO);
+	assert_int_equal(theme_detect_colors(0, 0), THEME_MONO);
+	assert_int_equal(theme_detect_colors(0, 1), THEME_256); /* color = always */
 	unsetenv("NO_COLOR");
-	assert_int_equal(theme_detect_colors(1), THEME_MONO);
+	assert_int_equal(theme_detect_colors(1, 0), THEME_MONO);
 	theme_apply(t, THEME_MONO);
 	theme_attr(ROLE_CRITICAL, 0, &a, &p);
 	assert_int_equal(p, 0);
@@ -340,6 +371,7 @@ main(void)
 		cmocka_unit_test(test_file_errors_fall_back),
 		cmocka_unit_test(test_hostile_file),
 		cmocka_unit_test(test_shipped_themes),
+		cmocka_unit_test(test_broken_fixture),
 		cmocka_unit_test(test_default_file_matches_builtin),
 		cmocka_unit_test(test_search_order),
 		cmocka_unit_test(test_color_mapping),

@@ -152,6 +152,9 @@ test_malformed(void **state)
 	expect_refused("<a>&#0;</a>", 11, NULL, NULL);        /* NUL reference */
 	expect_refused("<a>\0</a>", 8, NULL, NULL);           /* a raw NUL */
 	expect_refused("<a>&#x1B;</a>", 13, NULL, NULL);      /* not an XML 1.0 char */
+	/* Found by fuzz_xml: names whose local part is empty. */
+	expect_refused("<:/>", 4, NULL, "no local part");
+	expect_refused("<r><a:/></r>", 12, NULL, "no local part");
 }
 
 static void
