@@ -3,7 +3,7 @@
 
 Runs every test program, two at a time, and counts TAP results:
   - cmocka suites: build/bin/test_* (run with CMOCKA_MESSAGE_OUTPUT=TAP)
-  - scripts: tests/{awsim,e2e,conformance}/test_*.py and test_*.sh, which print TAP
+  - scripts: tests/{awsim,e2e,conformance,unit,bench}/test_*.py and test_*.sh, which print TAP
     ("ok N - name" / "not ok N - name"); see tests/lib/taptest.py.
 A program that exits non-zero without reporting a failure, that prints no
 result at all, or that overruns its timeout counts as one failure.
@@ -27,7 +27,7 @@ TAP_SKIP = re.compile(r"#\s*SKIP", re.I)
 
 def discover(build, only):
     progs = sorted(glob.glob(os.path.join(ROOT, build, "bin", "test_*")))
-    for d in ("awsim", "e2e", "conformance", "unit"):
+    for d in ("awsim", "e2e", "conformance", "unit", "bench"):
         for ext in ("py", "sh"):
             progs += sorted(glob.glob(os.path.join(ROOT, "tests", d, "test_*." + ext)))
     progs = [p for p in progs if os.access(p, os.X_OK) or p.endswith(".py")]
