@@ -701,7 +701,7 @@ collect__acct_phase_states(struct collect *c, int32_t i, int region)
 		snprintf(reason, sizeof reason, "account %s", a->status);
 		model_set_state(c->m, (size_t)a->model, -1, MI_ACCESS, MS_DISABLED, reason, now);
 		model_set_state(c->m, (size_t)a->model, -1, MI_BUDGET, MS_DISABLED, reason, now);
-		model_set_state(c->m, (size_t)a->model, -1, MI_SSO, MS_DISABLED, reason, now);
+		/* SSO, like spend, comes from the management account (docs/JSON.md). */
 		break;
 	}
 	case AP_DENIED:
