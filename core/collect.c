@@ -42,14 +42,6 @@
  * alone would take three minutes.
  */
 #define SSO_MAX_RATE 200
-/*
- * A refresh touches every (account, region, service) bucket of the client's
- * rate limiter a few times and then leaves it idle: 5,000 accounts leave
- * ~185,000 of them. Buckets idle this long are dropped at the next sweep,
- * so memory follows the requests in flight, not the organization.
- */
-#define BUCKET_IDLE_S 5.0
-#define BUCKET_SWEEP_MIN 4096
 
 static const unsigned default_interval[SRC__COUNT] = {
 	[SRC_ORG] = 3600,
@@ -1363,7 +1355,6 @@ collect_new(uv_loop_t *loop, struct model *m, struct aws_client *client,
 		ratelimit_get_service(rl, AWS_SVC_IDENTITYSTORE, &start, &max);
 		if (max < SSO_MAX_RATE)
 			ratelimit_set_service(rl, AWS_SVC_IDENTITYSTORE, start, SSO_MAX_RATE);
-		ratelimit_set_idle(rl, BUCKET_IDLE_S, BUCKET_SWEEP_MIN);
 	}
 	timerq_entry_init(&c->tick, tick_cb, c);
 	timerq_entry_init(&c->watchdog, watchdog_cb, c);
