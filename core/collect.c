@@ -42,14 +42,6 @@
  * alone would take three minutes.
  */
 #define SSO_MAX_RATE 200
-/*
- * A refresh touches every (account, region, service) bucket of the client's
- * rate limiter a few times and then leaves it idle: 5,000 accounts leave
- * ~185,000 of them. Buckets idle this long are dropped at the next sweep,
- * so memory follows the requests in flight, not the organization.
- */
-#define BUCKET_IDLE_S 5.0
-#define BUCKET_SWEEP_MIN 4096
 
 static const unsigned default_interval[SRC__COUNT] = {
 	[SRC_ORG] = 3600,
@@ -701,7 +693,7 @@ collect__acct_phase_states(struct collect *c, int32_t i, int region)
 		snprintf(reason, sizeof reason, "account %s", a->status);
 		model_set_state(c->m, (size_t)a->model, -1, MI_ACCESS, MS_DISABLED, reason, now);
 		model_set_state(c->m, (size_t)a->model, -1, MI_BUDGET, MS_DISABLED, reason, now);
-		model_set_state(c->m, (size_t)a->model, -1, MI_SSO, MS_DISABLED, reason, now);
+		/* SSO, like spend, comes from the management account (docs/JSON.md). */
 		break;
 	}
 	case AP_DENIED:
@@ -1363,7 +1355,6 @@ collect_new(uv_loop_t *loop, struct model *m, struct aws_client *client,
 		ratelimit_get_service(rl, AWS_SVC_IDENTITYSTORE, &start, &max);
 		if (max < SSO_MAX_RATE)
 			ratelimit_set_service(rl, AWS_SVC_IDENTITYSTORE, start, SSO_MAX_RATE);
-		ratelimit_set_idle(rl, BUCKET_IDLE_S, BUCKET_SWEEP_MIN);
 	}
 	timerq_entry_init(&c->tick, tick_cb, c);
 	timerq_entry_init(&c->watchdog, watchdog_cb, c);

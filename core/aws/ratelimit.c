@@ -18,8 +18,16 @@
 #include "core/util.h"
 #include "core/xmalloc.h"
 
-#define RL_IDLE_S 60.0
-#define RL_SWEEP_MIN 1024
+/*
+ * A refresh touches each (account, region, service) bucket a few times and
+ * then leaves it: 5,000 accounts leave ~185,000 of them. A bucket still at
+ * its defaults is dropped once idle this long, so memory follows the
+ * requests in flight, not the organization; one that was throttled keeps
+ * what it learned for a minute.
+ */
+#define RL_IDLE_S 5.0
+#define RL_IDLE_THROTTLED_S 60.0
+#define RL_SWEEP_MIN 4096
 
 struct ratelimit_bucket {
 	struct ratelimit_bucket *hnext;
@@ -225,7 +233,10 @@ rl__grow(struct ratelimit *rl)
 	rl->nslots = nslots;
 }
 
-/* Drops buckets nobody uses: no references, no waiters, idle for a minute. */
+/*
+ * Drops buckets nobody uses: no references, no waiters, idle for idle_s (a
+ * minute, or idle_s if longer, for one that was throttled).
+ */
 static void
 rl__sweep(struct ratelimit *rl, double now)
 {
@@ -234,9 +245,10 @@ rl__sweep(struct ratelimit *rl, double now)
 
 		while (*pp != NULL) {
 			struct ratelimit_bucket *b = *pp;
+			double idle = b->throttled_ever && rl->idle_s < RL_IDLE_THROTTLED_S ?
+			    RL_IDLE_THROTTLED_S : rl->idle_s;
 
-			if (b->refs == 0 && b->nwait == 0 && !b->busy &&
-			    now - b->last_used >= rl->idle_s) {
+			if (b->refs == 0 && b->nwait == 0 && !b->busy && now - b->last_used >= idle) {
 				*pp = b->hnext;
 				timerq_remove(rl->q, &b->tq);
 				free(b);

@@ -41,4 +41,30 @@ int identitystore_describe_group_decode(const cJSON *root,
                                         char **cause);
 void identitystore_describe_group_result_done(struct identitystore_describe_group_result *r);
 
+/* ListUsers and ListGroups: every principal of the store, a page at a time. */
+#define IDENTITYSTORE_MAX_RESULTS 100
+
+struct identitystore_principal {
+	char *id;   /* UserId / GroupId */
+	char *name; /* UserName (or DisplayName without one) / DisplayName; untrusted text */
+};
+
+struct identitystore_list_result {
+	struct identitystore_principal *items;
+	size_t nitems;
+	char *next_token;
+};
+
+/* max_results 0 or 1..100. */
+int identitystore_list_users_request(struct ops_request *out, const char *identity_store_id,
+                                     int max_results, const char *next_token, char **cause);
+int identitystore_list_groups_request(struct ops_request *out, const char *identity_store_id,
+                                      int max_results, const char *next_token, char **cause);
+/* Fails on a user named neither by UserName nor DisplayName, or a group without DisplayName. */
+int identitystore_list_users_decode(const cJSON *root, struct identitystore_list_result *out,
+                                    char **cause);
+int identitystore_list_groups_decode(const cJSON *root, struct identitystore_list_result *out,
+                                     char **cause);
+void identitystore_list_result_done(struct identitystore_list_result *r);
+
 #endif

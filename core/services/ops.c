@@ -26,8 +26,8 @@
 /* sso-admin signs as "sso" and its IAM actions are sso:*. */
 #define SSOADMIN(ID, NAME, TOKEN) \
 	JSON11(ID, "sso-admin", "SWBExternalService", "sso", NAME, OPS_CALLER, TOKEN)
-#define IDSTORE(ID, NAME) \
-	JSON11(ID, "identitystore", "AWSIdentityStore", "identitystore", NAME, OPS_CALLER, NULL)
+#define IDSTORE(ID, NAME, TOKEN) \
+	JSON11(ID, "identitystore", "AWSIdentityStore", "identitystore", NAME, OPS_CALLER, TOKEN)
 /* rest-json: method, URI template and query members; no target. */
 #define REST(ID, SVC, NAME, METHOD, URI, IAM, POLICY, TOKEN_IN, TOKEN_OUT, ...) \
 	[ID] = {ID, SVC, NAME, OPS_PROTO_REST_JSON, METHOD, URI, NULL, IAM, POLICY, 1, \
@@ -97,9 +97,13 @@ static const struct ops_op ops_table[OPS__COUNT] = {
 	SSOADMIN(OPS_SSOADMIN_LIST_ACCOUNTS_FOR_PROVISIONED_PERMISSION_SET,
 	    "ListAccountsForProvisionedPermissionSet", TOK),
 	SSOADMIN(OPS_SSOADMIN_LIST_ACCOUNT_ASSIGNMENTS, "ListAccountAssignments", TOK),
+	SSOADMIN(OPS_SSOADMIN_LIST_ACCOUNT_ASSIGNMENTS_FOR_PRINCIPAL,
+	    "ListAccountAssignmentsForPrincipal", TOK),
 
-	IDSTORE(OPS_IDENTITYSTORE_DESCRIBE_USER, "DescribeUser"),
-	IDSTORE(OPS_IDENTITYSTORE_DESCRIBE_GROUP, "DescribeGroup"),
+	IDSTORE(OPS_IDENTITYSTORE_DESCRIBE_USER, "DescribeUser", NULL),
+	IDSTORE(OPS_IDENTITYSTORE_DESCRIBE_GROUP, "DescribeGroup", NULL),
+	IDSTORE(OPS_IDENTITYSTORE_LIST_USERS, "ListUsers", TOK),
+	IDSTORE(OPS_IDENTITYSTORE_LIST_GROUPS, "ListGroups", TOK),
 };
 // clang-format on
 

@@ -308,10 +308,10 @@ ssoadmin_list_account_assignments_result_done(struct ssoadmin_list_account_assig
 	memset(r, 0, sizeof *r);
 }
 
-int
-ssoadmin_list_account_assignments_decode(const cJSON *root,
-                                         struct ssoadmin_list_account_assignments_result *out,
-                                         char **cause)
+/* ListAccountAssignments and ListAccountAssignmentsForPrincipal answer alike. */
+static int
+ssoadmin__assignments_decode(const char *op, const cJSON *root,
+                             struct ssoadmin_list_account_assignments_result *out, char **cause)
 {
 	struct ssoadmin_list_account_assignments_result r = {0};
 	struct svcio_dec d;
@@ -319,7 +319,7 @@ ssoadmin_list_account_assignments_decode(const cJSON *root,
 	size_t i = 0;
 	char w[64];
 
-	svcio_dec_init(&d, "ListAccountAssignments", cause);
+	svcio_dec_init(&d, op, cause);
 	if (svcio_root(&d, root) < 0 ||
 	    svcio_arr(&d, root, "", "AccountAssignments", 0, SVCIO_MAX_ITEMS, &arr,
 	              &r.nassignments) < 0 ||
@@ -349,4 +349,62 @@ ssoadmin_list_account_assignments_decode(const cJSON *root,
 out_fail:
 	ssoadmin_list_account_assignments_result_done(&r);
 	return -1;
+}
+
+int
+ssoadmin_list_account_assignments_decode(const cJSON *root,
+                                         struct ssoadmin_list_account_assignments_result *out,
+                                         char **cause)
+{
+	return ssoadmin__assignments_decode("ListAccountAssignments", root, out, cause);
+}
+
+int
+ssoadmin_list_account_assignments_for_principal_request(
+    struct ops_request *out, const char *instance_arn, const char *principal_id,
+    enum ssoadmin_principal_type principal_type, const char *filter_account, int max_results,
+    const char *next_token, char **cause)
+{
+	struct ops_request r;
+	struct svcio_body b;
+	const char *op;
+
+	svcio_request_init(&r, OPS_SSOADMIN_LIST_ACCOUNT_ASSIGNMENTS_FOR_PRINCIPAL);
+	op = r.op->name;
+	if (svcio_arg_str(op, "InstanceArn", instance_arn, cause) < 0 ||
+	    svcio_arg_str(op, "PrincipalId", principal_id, cause) < 0)
+		goto out_free_request;
+	if (principal_type != SSOADMIN_PRINCIPAL_USER && principal_type != SSOADMIN_PRINCIPAL_GROUP) {
+		if (cause != NULL)
+			*cause = xasprintf("%s: PrincipalType must be USER or GROUP", op);
+		goto out_free_request;
+	}
+	if (filter_account != NULL &&
+	    svcio_arg_account(op, "Filter.AccountId", filter_account, cause) < 0)
+		goto out_free_request;
+	if (max_results != 0 &&
+	    svcio_arg_range(op, "MaxResults", max_results, 1, SSOADMIN_MAX_RESULTS, cause) < 0)
+		goto out_free_request;
+	svcio_body_init(&b);
+	svcio_body_str(&b, b.root, "InstanceArn", instance_arn);
+	svcio_body_str(&b, b.root, "PrincipalId", principal_id);
+	svcio_body_str(&b, b.root, "PrincipalType", ssoadmin_principal_names[principal_type]);
+	if (filter_account != NULL)
+		svcio_body_str(&b, svcio_body_obj(&b, b.root, "Filter"), "AccountId", filter_account);
+	if (max_results != 0)
+		svcio_body_num(&b, b.root, "MaxResults", max_results);
+	if (svcio_arg_token(next_token))
+		svcio_body_str(&b, b.root, "NextToken", next_token);
+	return svcio_request_finish(&r, &b, out, cause);
+
+out_free_request:
+	ops_request_done(&r);
+	return -1;
+}
+
+int
+ssoadmin_list_account_assignments_for_principal_decode(
+    const cJSON *root, struct ssoadmin_list_account_assignments_result *out, char **cause)
+{
+	return ssoadmin__assignments_decode("ListAccountAssignmentsForPrincipal", root, out, cause);
 }

@@ -119,4 +119,19 @@ int ssoadmin_list_account_assignments_decode(const cJSON *root,
 void
 ssoadmin_list_account_assignments_result_done(struct ssoadmin_list_account_assignments_result *r);
 
+/*
+ * ListAccountAssignmentsForPrincipal (botocore 1.43; not in Debian's
+ * models): every assignment of one user or group across the organization,
+ * optionally for one account (filter_account, 12 digits, or NULL). Call it
+ * from the management account. The answer has ListAccountAssignments'
+ * shape and decodes into the same result; each item names its own
+ * principal.
+ */
+int ssoadmin_list_account_assignments_for_principal_request(
+    struct ops_request *out, const char *instance_arn, const char *principal_id,
+    enum ssoadmin_principal_type principal_type, const char *filter_account, int max_results,
+    const char *next_token, char **cause);
+int ssoadmin_list_account_assignments_for_principal_decode(
+    const cJSON *root, struct ssoadmin_list_account_assignments_result *out, char **cause);
+
 #endif

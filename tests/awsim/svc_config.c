@@ -349,12 +349,22 @@ cfg_describe_aggregators(struct call *c)
 	jw_end(&w);
 }
 
-/* Whether the aggregator has data for (a, r). */
+/*
+ * Whether the aggregator has data for (a, r): an ACTIVE account whose
+ * Config records and evaluates rules there. Like AWS's, it has nothing for
+ * a region the account has not opted into, one where an SCP keeps Config
+ * out (a data-residency SCP: Config was never set up there), or one
+ * without rules; a rule that is NOT_APPLICABLE still counts (the summary
+ * then says 0 and 0).
+ */
 static int
 cfg_agg_cell(const struct org *o, int a, int r)
 {
+	struct org_rule rules[ORG_MAX_RULES];
+
 	return o->accounts[a].status == ORG_ACTIVE && org_region_enabled(o, a, r) &&
-	    !org_scp_denies(o, a, r) && org_config_enabled(o, a, r);
+	    !org_scp_denies(o, a, r) && org_config_enabled(o, a, r) &&
+	    org_cell_rules(o, a, r, rules, ORG_MAX_RULES) > 0;
 }
 
 struct cfg_filters {

@@ -128,6 +128,10 @@ gd_criteria(struct call *c, struct criteria *cr)
 				if (!cJSON_IsArray(op))
 					return gd_bad(c, "The request is rejected because %s needs a list.",
 					    op->string);
+				/* The model: "Max values: 50" for eq/equals/neq/notEquals. */
+				if (cJSON_GetArraySize(op) > 50)
+					return gd_bad(c, "The request is rejected because the criterion %s "
+					    "%s has more than 50 values.", it->string, op->string);
 				x->vals = op;
 			} else {
 				if (!cJSON_IsNumber(op))
@@ -204,6 +208,37 @@ gd_match(const struct call *c, const struct criteria *cr, const struct gfind *g)
 	return 1;
 }
 
+/*
+ * The accounts an accountId equals criterion names (indices, unknown ids
+ * dropped), so the administrator's calls for a few accounts of a large
+ * organization do not generate every member's findings; NULL when the
+ * criteria name none. Caller frees.
+ */
+static int *
+gd_account_filter(const struct call *c, const struct criteria *cr, int *n)
+{
+	const cJSON *v;
+	int *out = NULL, i, m = 0;
+
+	for (i = 0; i < cr->n; i++) {
+		if (cr->c[i].field == F_ACCOUNT && cr->c[i].op == OP_EQ)
+			break;
+	}
+	if (i == cr->n)
+		return NULL;
+	out = xcalloc((size_t)cJSON_GetArraySize(cr->c[i].vals) + 1, sizeof(*out));
+	cJSON_ArrayForEach(v, cr->c[i].vals) {
+		int a = cJSON_IsString(v) ? org_account_find(c->org, v->valuestring) : -1, j;
+
+		for (j = 0; j < m && out[j] != a; j++)
+			;
+		if (a >= 0 && j == m)
+			out[m++] = a;
+	}
+	*n = m;
+	return out;
+}
+
 /* Every finding the caller's detector sees that matches; caller frees. */
 static struct gfind *
 gd_collect(struct call *c, const struct criteria *cr, int *n)
@@ -214,11 +249,19 @@ gd_collect(struct call *c, const struct criteria *cr, int *n)
 	size_t cap = 0, cnt = 0;
 	int a0 = c->who.account, a1 = a0 + 1, a, i, m;
 
+	int *only = NULL, nonly = 0, k;
+
 	if (gd_is_admin(c)) {
 		a0 = 0;
 		a1 = o->naccounts;
+		only = gd_account_filter(c, cr, &nonly);
+		if (only != NULL) {
+			a0 = 0;
+			a1 = nonly;
+		}
 	}
-	for (a = a0; a < a1; a++) {
+	for (k = a0; k < a1; k++) {
+		a = only != NULL ? only[k] : k;
 		if (a != c->who.account && !gd_member(o, a, c->region))
 			continue;
 		m = org_cell_findings(o, a, c->region, buf, ORG_MAX_FINDINGS);
@@ -233,6 +276,7 @@ gd_collect(struct call *c, const struct criteria *cr, int *n)
 			out[cnt++] = g;
 		}
 	}
+	free(only);
 	*n = (int)cnt;
 	return out;
 }

@@ -214,6 +214,19 @@ sso_list_accounts_for_pset(struct call *c)
 	jw_end(&w);
 }
 
+/* The index of account id in the organization; -1 after answering. */
+static int
+sso_account_id(struct call *c, const char *id)
+{
+	int a = org_account_find(c->org, id);
+
+	if (a < 0) {
+		call_error(c, 400, "ValidationException", "The account %s is not in your organization.", id);
+		return -1;
+	}
+	return a;
+}
+
 static int
 sso_account(struct call *c)
 {
@@ -298,6 +311,87 @@ sso_list_psets_for_account(struct call *c)
 	jw_end(&w);
 }
 
+/*
+ * ListAccountAssignmentsForPrincipal (botocore 1.43): every account where
+ * the principal itself is assigned (the assignments ListAccountAssignments
+ * shows with this principal), in account id order, optionally for one
+ * account (Filter.AccountId). A user's answer holds the user's own
+ * assignments, not those it has through its groups.
+ */
+static void
+sso_list_assignments_for_principal(struct call *c)
+{
+	const struct org *o = c->org;
+	const char *pid = call_str(c, "PrincipalId"), *ptype = call_str(c, "PrincipalType");
+	const cJSON *filter = call_item(c, "Filter");
+	const char *only = NULL;
+	struct org_assign as[ORG_MAX_ASSIGN];
+	struct page p;
+	struct jw w;
+	int size, type, who = -1, only_a = -1, emitted = 0, i, n = 0;
+	uint64_t ph;
+	uint32_t k, j = 0;
+
+	if (sso_check(c, "sso:ListAccountAssignmentsForPrincipal") < 0 || sso_instance(c) < 0)
+		return;
+	if (!pid || !ptype) {
+		call_missing(c, !pid ? "PrincipalId" : "PrincipalType");
+		return;
+	}
+	if (strcmp(ptype, "USER") != 0 && strcmp(ptype, "GROUP") != 0) {
+		call_error(c, 400, "ValidationException",
+		    "1 validation error detected: Value '%s' at 'principalType' failed to satisfy "
+		    "constraint: Member must satisfy enum value set: [USER, GROUP]", ptype);
+		return;
+	}
+	type = strcmp(ptype, "USER") == 0 ? ORG_USER : ORG_GROUP;
+	for (i = 0; i < (type == ORG_USER ? o->nusers : o->ngroups); i++) {
+		const struct org_principal *pr = type == ORG_USER ? &o->users[i] : &o->groups[i];
+		if (strcmp(pr->id, pid) == 0)
+			who = i;
+	}
+	if (filter) {
+		only = cJSON_GetStringValue(cJSON_GetObjectItem(filter, "AccountId"));
+		if (!cJSON_IsObject(filter) || (only && (only_a = sso_account_id(c, only)) < 0))
+			return;
+	}
+	ph = rnd_str(rnd_str(rnd_str(31, pid), ptype), only ? only : "");
+	if (sso_page(c, ph, &p, &size) < 0)
+		return;
+	call_json(c, &w);
+	jw_obj(&w);
+	jw_key(&w, "AccountAssignments");
+	jw_arr(&w);
+	for (k = p.a, j = p.b; who >= 0 && k < (uint32_t)o->naccounts; k++, j = 0) {
+		int a = o->by_id[k];
+		if (only_a >= 0 && a != only_a)
+			continue;
+		n = org_account_assignments(o, a, as, ORG_MAX_ASSIGN);
+		for (; j < (uint32_t)n; j++) {
+			if (as[j].ptype != type || as[j].principal != who)
+				continue;
+			if (emitted >= size)
+				goto stop;
+			jw_obj(&w);
+			jw_kstr(&w, "AccountId", o->accounts[a].id);
+			jw_kstr(&w, "PermissionSetArn", o->psets[as[j].pset].arn);
+			jw_kstr(&w, "PrincipalType", ptype);
+			jw_kstr(&w, "PrincipalId", pid);
+			jw_end(&w);
+			emitted++;
+		}
+	}
+stop:
+	jw_end(&w);
+	if (who >= 0 && k < (uint32_t)o->naccounts) {
+		struct page np = {.a = k, .b = j, .page = p.page + 1};
+		char *tok = page_token(c, ph, &np);
+		jw_kstr(&w, "NextToken", tok);
+		free(tok);
+	}
+	jw_end(&w);
+}
+
 static struct op_def sso_ops[] = {
 	{.name = "ListInstances", .fn = sso_list_instances},
 	{.name = "ListPermissionSets", .fn = sso_list_permission_sets},
@@ -305,6 +399,7 @@ static struct op_def sso_ops[] = {
 	{.name = "ListAccountsForProvisionedPermissionSet", .fn = sso_list_accounts_for_pset},
 	{.name = "ListAccountAssignments", .fn = sso_list_account_assignments},
 	{.name = "ListPermissionSetsProvisionedToAccount", .fn = sso_list_psets_for_account},
+	{.name = "ListAccountAssignmentsForPrincipal", .fn = sso_list_assignments_for_principal},
 };
 
 const struct svc_def svc_sso_admin = {

@@ -339,6 +339,87 @@ class Api(unittest.TestCase):
         self.assertEqual(code(self.c("sso-admin", region="us-east-1", creds=self.mkeys).list_instances)[0],
                          "AccessDeniedException")
 
+    def test_sso_assignments_for_principal(self):
+        """ListAccountAssignmentsForPrincipal (botocore 1.43) over every user and group gives
+        exactly the truth's assignments of every account, ACTIVE or not."""
+        sso = self.c("sso-admin", region="us-east-1")
+        inst = sso.list_instances()["Instances"][0]
+        arn, store = inst["InstanceArn"], inst["IdentityStoreId"]
+        ids = self.c("identitystore", region="us-east-1")
+        psets = [p for pg in sso.get_paginator("list_permission_sets").paginate(InstanceArn=arn)
+                 for p in pg["PermissionSets"]]
+        pname = {p: sso.describe_permission_set(InstanceArn=arn, PermissionSetArn=p)["PermissionSet"]["Name"]
+                 for p in psets}
+        principals = [("USER", u["UserId"], u["UserName"]) for pg in ids.get_paginator("list_users").paginate(
+            IdentityStoreId=store) for u in pg["Users"]]
+        principals += [("GROUP", g["GroupId"], g["DisplayName"]) for pg in ids.get_paginator(
+            "list_groups").paginate(IdentityStoreId=store) for g in pg["Groups"]]
+        got = {}
+        pager = sso.get_paginator("list_account_assignments_for_principal")
+        for ptype, pid, name in principals:
+            for pg in pager.paginate(InstanceArn=arn, PrincipalId=pid, PrincipalType=ptype):
+                for x in pg["AccountAssignments"]:
+                    self.assertEqual((x["PrincipalType"], x["PrincipalId"]), (ptype, pid))
+                    got.setdefault(x["AccountId"], set()).add((pname[x["PermissionSetArn"]], ptype, name))
+        for a in self.truth["accounts"]:
+            want = {(x["permission_set"], x["principal_type"], x["principal"])
+                    for x in a["sso"]["assignments"]}
+            self.assertEqual(got.get(a["id"], set()), want, a["id"])
+        one = sso.list_account_assignments_for_principal(
+            InstanceArn=arn, PrincipalId=principals[-1][1], PrincipalType="GROUP",
+            Filter={"AccountId": self.member["id"]})["AccountAssignments"]
+        self.assertTrue(all(x["AccountId"] == self.member["id"] for x in one))
+        self.assertEqual(code(sso.list_account_assignments_for_principal, InstanceArn=arn,
+                              PrincipalId=principals[0][1], PrincipalType="ROLE"),
+                         ("ValidationException", 400))
+        self.assertEqual(code(self.c("sso-admin", region="us-east-1", creds=self.mkeys)
+                              .list_account_assignments_for_principal, InstanceArn=arn,
+                              PrincipalId=principals[0][1], PrincipalType="USER")[0],
+                         "AccessDeniedException")
+
+    def test_aggregators_cover_what_aws_sees(self):
+        """The Config aggregator and GuardDuty's administrator have data exactly where the
+        service runs for an ACTIVE account: not where an SCP keeps it out, an opt-in region
+        is off, Config has no rules or GuardDuty no detector."""
+        region = "eu-west-1"
+        cfg = self.c("config", region="us-east-1", creds=self.skeys)
+        name = cfg.describe_configuration_aggregators()["ConfigurationAggregators"][0][
+            "ConfigurationAggregatorName"]
+        groups, kw = {}, {}
+        while True:  # no botocore paginator for this one: NextToken by hand
+            page = cfg.get_aggregate_config_rule_compliance_summary(
+                ConfigurationAggregatorName=name, GroupByKey="ACCOUNT_ID",
+                Filters={"AwsRegion": region}, Limit=1000, **kw)
+            groups.update({g["GroupName"]: g["ComplianceSummary"]
+                           for g in page["AggregateComplianceCounts"]})
+            if not page.get("NextToken"):
+                break
+            kw = {"NextToken": page["NextToken"]}
+        gd = self.c("guardduty", region=region, creds=self.skeys)
+        det = gd.list_detectors()["DetectorIds"][0]
+        members = {m["AccountId"] for p in gd.get_paginator("list_members").paginate(DetectorId=det)
+                   for m in p["Members"] if m["RelationshipStatus"] == "Enabled"}
+        for a in self.truth["accounts"]:
+            if a["status"] != "ACTIVE" or a["access"]["state"] != "ok":
+                continue
+            c = a["cells"][region]
+            self.assertEqual(a["id"] in groups, c["config"]["state"] == "ok", a["id"])
+            if c["config"]["state"] == "ok":
+                self.assertEqual(groups[a["id"]]["CompliantResourceCount"]["CappedCount"],
+                                 c["config"]["compliant"])
+                self.assertEqual(groups[a["id"]]["NonCompliantResourceCount"]["CappedCount"],
+                                 c["config"]["noncompliant"])
+            if a["id"] != self.security["id"]:
+                self.assertEqual(a["id"] in members, c["guardduty"]["state"] == "ok", a["id"])
+        # GuardDuty takes at most 50 values in an equals criterion, as the model says.
+        ids = ["%012d" % i for i in range(51)]
+        self.assertEqual(code(gd.get_findings_statistics, DetectorId=det, GroupBy="ACCOUNT",
+                              FindingCriteria={"Criterion": {"accountId": {"Equals": ids}}}),
+                         ("BadRequestException", 400))
+        st = gd.get_findings_statistics(DetectorId=det, GroupBy="ACCOUNT", MaxResults=100,
+                                        FindingCriteria={"Criterion": {"accountId": {"Equals": ids[:50]}}})
+        self.assertEqual(st["FindingStatistics"]["GroupedByAccount"], [])
+
 
 if __name__ == "__main__":
     taptest.main()

@@ -365,10 +365,9 @@ truth_write(struct awsim *sim, const struct truth_opts *opts, struct buf *out)
 			truth__state(&w, "denied", access_deny);
 		else
 			truth__budget(sim, &w, a);
+		/* Identity Center keeps a suspended account's assignments (docs/JSON.md). */
 		jw_key(&w, "sso");
-		if (!active)
-			truth__state(&w, "disabled", status_reason);
-		else if (!o->sso_enabled)
+		if (!o->sso_enabled)
 			truth__state(&w, "disabled", "IAM Identity Center not enabled");
 		else
 			truth__sso(sim, &w, a);

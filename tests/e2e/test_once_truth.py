@@ -133,8 +133,11 @@ class EveryState(unittest.TestCase):
 
     def test_suspended_account_is_disabled_not_fetched(self):
         a = self.acct["200000000008"]
-        for part in ("access", "budget", "sso"):
+        for part in ("access", "budget"):
             self.assertEqual(a[part], {"state": "disabled", "reason": "account SUSPENDED"})
+        # Identity Center, at the management account, keeps its assignments (docs/JSON.md).
+        self.assertEqual(a["sso"], {"state": "ok", "assignments": [
+            {"permission_set": "ReadOnlyAccess", "principal_type": "GROUP", "principal": "Auditors"}]})
 
     def test_account_without_budgets_is_ok_and_empty(self):
         self.assertEqual(self.acct["200000000006"]["budget"], {"state": "ok", "budgets": []})

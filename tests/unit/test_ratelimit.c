@@ -346,7 +346,7 @@ static void
 test_idle_buckets_are_dropped(void **state)
 {
 	struct fx f;
-	struct ratelimit_bucket *keep, *waiting;
+	struct ratelimit_bucket *keep, *waiting, *slowed;
 	struct waiter w = { 0 };
 	char acct[16];
 
@@ -355,6 +355,11 @@ test_idle_buckets_are_dropped(void **state)
 	ratelimit_set_idle(f.rl, 0, 100);
 	ratelimit_set_service(f.rl, AWS_SVC_CE, 1, 1);
 	keep = ratelimit_bucket_get(f.rl, "keep", "eu-west-1", AWS_SVC_CONFIG);
+	/* A bucket that was throttled keeps its lesson for a minute, references or not. */
+	slowed = ratelimit_bucket_get(f.rl, "slow", "eu-west-1", AWS_SVC_CONFIG);
+	ratelimit_feedback(f.rl, slowed, 1, 0);
+	assert_true(ratelimit_bucket_rate(slowed) < 50);
+	ratelimit_bucket_put(f.rl, slowed);
 	waiting = ratelimit_bucket_get(f.rl, "wait", "eu-west-1", AWS_SVC_CE);
 	assert_int_equal(ratelimit_acquire(f.rl, waiting, &w.w, granted, &w), 1);
 	assert_int_equal(ratelimit_acquire(f.rl, waiting, &w.w, granted, &w), 0);
@@ -368,9 +373,12 @@ test_idle_buckets_are_dropped(void **state)
 	}
 	/* Memory follows what is in use: far fewer than 5,000 buckets remain. */
 	assert_true(ratelimit_nbuckets(f.rl) < 400);
-	/* The referenced bucket and the one with a waiter survived. */
+	/* The referenced bucket, the throttled one and the one with a waiter survived. */
 	assert_ptr_equal(ratelimit_bucket_get(f.rl, "keep", "eu-west-1", AWS_SVC_CONFIG), keep);
 	ratelimit_bucket_put(f.rl, keep);
+	slowed = ratelimit_bucket_get(f.rl, "slow", "eu-west-1", AWS_SVC_CONFIG);
+	assert_true(ratelimit_bucket_rate(slowed) < 50);
+	ratelimit_bucket_put(f.rl, slowed);
 	assert_int_equal(ratelimit_bucket_waiting(waiting), 1);
 	uv_run(&f.loop, UV_RUN_DEFAULT); /* the waiter gets its token a second later */
 	assert_int_equal(w.granted, 1);

@@ -688,6 +688,41 @@ b_assign(struct ops_request *o, char **c)
 }
 
 static int
+b_assign_principal_pypi(struct ops_request *o, char **c)
+{
+	return ssoadmin_list_account_assignments_for_principal_request(
+	    o, INST, "906740a8e1-12345678-1234-1234-1234-123456789012", SSOADMIN_PRINCIPAL_USER,
+	    NULL, 0, NULL, c);
+}
+static int
+b_assign_principal(struct ops_request *o, char **c)
+{
+	return ssoadmin_list_account_assignments_for_principal_request(
+	    o, INST, "906740a8e1-12345678-1234-1234-1234-123456789013", SSOADMIN_PRINCIPAL_GROUP,
+	    "444455556666", 100, TOK, c);
+}
+static int
+b_users_pypi(struct ops_request *o, char **c)
+{
+	return identitystore_list_users_request(o, "d-1234567890", 100, NULL, c);
+}
+static int
+b_users(struct ops_request *o, char **c)
+{
+	return identitystore_list_users_request(o, "d-1234567890", 100, TOK, c);
+}
+static int
+b_groups(struct ops_request *o, char **c)
+{
+	return identitystore_list_groups_request(o, "d-1234567890", 100, NULL, c);
+}
+static int
+b_groups_pypi(struct ops_request *o, char **c)
+{
+	return identitystore_list_groups_request(o, "d-1234567890", 0, NULL, c);
+}
+
+static int
 b_user(struct ops_request *o, char **c)
 {
 	return identitystore_describe_user_request(
@@ -737,6 +772,10 @@ static const struct capture_case cases[] = {
     {"pypi", "sso-admin", "list_accounts_for_provisioned_permission_set", EXACT,
      b_provisioned_pypi},
     {"pypi", "sso-admin", "list_account_assignments", EXACT, b_assign_pypi},
+    {"pypi", "sso-admin", "list_account_assignments_for_principal", EXACT,
+     b_assign_principal_pypi},
+    {"pypi", "identitystore", "list_users", EXACT, b_users_pypi},
+    {"pypi", "identitystore", "list_groups", EXACT, b_groups_pypi},
     {"pypi", "identitystore", "describe_user", EXACT, b_user},
     {"pypi", "identitystore", "describe_group", EXACT, b_group},
 
@@ -777,6 +816,9 @@ static const struct capture_case cases[] = {
     {"ours", "sso-admin.DescribePermissionSet", NULL, EXACT, b_pset},
     {"ours", "sso-admin.ListAccountsForProvisionedPermissionSet", NULL, EXACT, b_provisioned},
     {"ours", "sso-admin.ListAccountAssignments", NULL, EXACT, b_assign},
+    {"ours", "sso-admin.ListAccountAssignmentsForPrincipal", NULL, EXACT, b_assign_principal},
+    {"ours", "identitystore.ListUsers", NULL, EXACT, b_users},
+    {"ours", "identitystore.ListGroups", NULL, EXACT, b_groups},
     {"ours", "identitystore.DescribeUser", NULL, EXACT, b_user},
     {"ours", "identitystore.DescribeGroup", NULL, EXACT, b_group},
 };

@@ -936,6 +936,56 @@ p_group(const cJSON *j, void *acc, char **cause)
 	return 0;
 }
 
+/* "USER <id> <account> <permission set ARN>" per assignment. */
+static int
+p_for_principal(const cJSON *j, void *acc, char **cause)
+{
+	struct ssoadmin_list_account_assignments_result r;
+	char s[400];
+
+	if (ssoadmin_list_account_assignments_for_principal_decode(j, &r, cause) != 0)
+		return -1;
+	for (size_t i = 0; i < r.nassignments; i++) {
+		snprintf(s, sizeof s, "%s %s %s %s",
+		         r.assignments[i].principal_type == SSOADMIN_PRINCIPAL_USER ? "USER" : "GROUP",
+		         r.assignments[i].principal_id, r.assignments[i].account_id,
+		         r.assignments[i].permission_set_arn);
+		names_add(acc, s);
+	}
+	ssoadmin_list_account_assignments_result_done(&r);
+	return 0;
+}
+
+/* "<id> <name>" per principal. */
+static int
+p_principals(const cJSON *j, void *acc, int users, char **cause)
+{
+	struct identitystore_list_result r;
+	char s[300];
+
+	if ((users ? identitystore_list_users_decode(j, &r, cause)
+	           : identitystore_list_groups_decode(j, &r, cause)) != 0)
+		return -1;
+	for (size_t i = 0; i < r.nitems; i++) {
+		snprintf(s, sizeof s, "%s %s", r.items[i].id, r.items[i].name);
+		names_add(acc, s);
+	}
+	identitystore_list_result_done(&r);
+	return 0;
+}
+
+static int
+p_users(const cJSON *j, void *acc, char **cause)
+{
+	return p_principals(j, acc, 1, cause);
+}
+
+static int
+p_groups(const cJSON *j, void *acc, char **cause)
+{
+	return p_principals(j, acc, 0, cause);
+}
+
 static void
 test_identity_center(void **state)
 {
@@ -993,6 +1043,49 @@ test_identity_center(void **state)
 	assert_true(has((const char *const *)who.v, who.n, "alice@corp.example"));
 	assert_true(has((const char *const *)who.v, who.n, "Platform Admins"));
 	names_free(&who);
+
+	/*
+	 * The other way round: every principal of the store (pages of two), then each one's
+	 * assignments across the organization hold the management account's two above.
+	 */
+	{
+		struct names users = {0}, groups = {0}, got = {0};
+		size_t found = 0;
+
+		assert_int_equal(identitystore_list_users_request(&r, w.store, 0, NULL, NULL), 0);
+		run(&r, HOME, mgmt, MGMT, p_users, &users);
+		assert_int_equal(identitystore_list_groups_request(&r, w.store, 0, NULL, NULL), 0);
+		run(&r, HOME, mgmt, MGMT, p_groups, &groups);
+		assert_int_equal(users.n, 1);
+		assert_int_equal(groups.n, 2);
+		for (int kind = 0; kind < 2; kind++) {
+			struct names *list = kind == 0 ? &users : &groups;
+
+			for (size_t i = 0; i < list->n; i++) {
+				char id[128];
+
+				snprintf(id, sizeof id, "%.*s", (int)strcspn(list->v[i], " "),
+				         list->v[i]);
+				assert_int_equal(ssoadmin_list_account_assignments_for_principal_request(
+				                     &r, w.instance, id,
+				                     kind == 0 ? SSOADMIN_PRINCIPAL_USER
+				                               : SSOADMIN_PRINCIPAL_GROUP,
+				                     NULL, 0, NULL, NULL),
+				                 0);
+				run(&r, HOME, mgmt, MGMT, p_for_principal, &got);
+			}
+		}
+		for (size_t i = 0; i < as.n; i++) {
+			char want[400];
+
+			snprintf(want, sizeof want, "%s %s %s", as.v[i], MGMT, admin);
+			found += has((const char *const *)got.v, got.n, want);
+		}
+		assert_int_equal(found, as.n);
+		names_free(&users);
+		names_free(&groups);
+		names_free(&got);
+	}
 	names_free(&as);
 	names_free(&w.psets);
 }

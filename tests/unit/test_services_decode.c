@@ -167,6 +167,13 @@ WRAP(prov, struct ssoadmin_list_accounts_for_provisioned_permission_set_result,
      ssoadmin_list_accounts_for_provisioned_permission_set_result_done)
 WRAP(assign, struct ssoadmin_list_account_assignments_result,
      ssoadmin_list_account_assignments_decode, ssoadmin_list_account_assignments_result_done)
+WRAP(assignp, struct ssoadmin_list_account_assignments_result,
+     ssoadmin_list_account_assignments_for_principal_decode,
+     ssoadmin_list_account_assignments_result_done)
+WRAP(users, struct identitystore_list_result, identitystore_list_users_decode,
+     identitystore_list_result_done)
+WRAP(groups, struct identitystore_list_result, identitystore_list_groups_decode,
+     identitystore_list_result_done)
 WRAP(user, struct identitystore_describe_user_result, identitystore_describe_user_decode,
      identitystore_describe_user_result_done)
 WRAP(group, struct identitystore_describe_group_result, identitystore_describe_group_decode,
@@ -239,6 +246,11 @@ static const struct decoder decoders[] = {
       "sso-admin/ListAccountsForProvisionedPermissionSet.json"),
     D(assign, struct ssoadmin_list_account_assignments_result, "ListAccountAssignments", 1,
       "sso-admin/ListAccountAssignments.json", "sso-admin/ListAccountAssignmentsForPrincipal.json"),
+    D(assignp, struct ssoadmin_list_account_assignments_result,
+      "ListAccountAssignmentsForPrincipal", 1, "sso-admin/ListAccountAssignmentsForPrincipal.json",
+      "sso-admin/ListAccountAssignments.json"),
+    D(users, struct identitystore_list_result, "ListUsers", 0, "identitystore/ListUsers.json"),
+    D(groups, struct identitystore_list_result, "ListGroups", 0, "identitystore/ListGroups.json"),
     D(user, struct identitystore_describe_user_result, "DescribeUser", 0,
       "identitystore/DescribeUser.json", "identitystore/DescribeUser.displayname-only.json"),
     D(group, struct identitystore_describe_group_result, "DescribeGroup", 0,
@@ -903,6 +915,7 @@ test_sso(void **state)
 	struct ssoadmin_list_account_assignments_result aa;
 	struct identitystore_describe_user_result u;
 	struct identitystore_describe_group_result g;
+	struct identitystore_list_result lu;
 	cJSON *j;
 
 	(void)state;
@@ -954,6 +967,40 @@ test_sso(void **state)
 	assert_int_equal(aa.assignments[1].principal_type, SSOADMIN_PRINCIPAL_USER);
 	ssoadmin_list_account_assignments_result_done(&aa);
 	cJSON_Delete(j);
+
+	j = fixture("sso-admin/ListAccountAssignmentsForPrincipal.json");
+	assert_int_equal(ssoadmin_list_account_assignments_for_principal_decode(j, &aa, NULL), 0);
+	assert_int_equal(aa.nassignments, 1);
+	assert_string_equal(aa.assignments[0].account_id, "444455556666");
+	assert_int_equal(aa.assignments[0].principal_type, SSOADMIN_PRINCIPAL_USER);
+	assert_string_equal(aa.assignments[0].permission_set_arn,
+	                    "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-2222222222222222");
+	assert_null(aa.next_token);
+	ssoadmin_list_account_assignments_result_done(&aa);
+	cJSON_Delete(j);
+
+	j = fixture("identitystore/ListUsers.json");
+	assert_int_equal(identitystore_list_users_decode(j, &lu, NULL), 0);
+	assert_int_equal(lu.nitems, 1);
+	assert_string_equal(lu.items[0].name, "alice@example.com"); /* UserName first */
+	assert_string_equal(lu.items[0].id, "906740a8e1-12345678-1234-1234-1234-123456789012");
+	assert_string_equal(lu.next_token, "users-page-2");
+	identitystore_list_result_done(&lu);
+	cJSON_Delete(j);
+	j = fixture("identitystore/ListGroups.json");
+	assert_int_equal(identitystore_list_groups_decode(j, &lu, NULL), 0);
+	assert_int_equal(lu.nitems, 1);
+	assert_string_equal(lu.items[0].name, "PlatformAdmins");
+	assert_null(lu.next_token);
+	identitystore_list_result_done(&lu);
+	cJSON_Delete(j);
+	/* A user known only by DisplayName; a group without one is refused with its place. */
+	j = cJSON_Parse("{\"Users\":[{\"UserId\":\"u-1\",\"DisplayName\":\"Build Robot\"}]}");
+	assert_int_equal(identitystore_list_users_decode(j, &lu, NULL), 0);
+	assert_string_equal(lu.items[0].name, "Build Robot");
+	identitystore_list_result_done(&lu);
+	cJSON_Delete(j);
+	expect_fail("ListGroups", "{\"Groups\":[{\"GroupId\":\"g-1\"}]}", "Groups[0].DisplayName");
 
 	j = fixture("identitystore/DescribeUser.json");
 	assert_int_equal(identitystore_describe_user_decode(j, &u, NULL), 0);
