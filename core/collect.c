@@ -808,6 +808,19 @@ collect__regions_commit(struct collect *c)
 		    model_region_find(c->m, c->regions[r].name) : -1;
 }
 
+void
+collect__acct_probe(struct collect *c, int32_t i, unsigned r, enum collect_source s)
+{
+	struct collect_account *a = collect__acct(c, i);
+
+	if (a == NULL || a->model < 0 || a->phase != AP_READY)
+		return;
+	acct_schedule_region(c, i, r, SRCBIT(s), 1);
+	if (acct_has_pending(a))
+		ring_insert(c, i, 0);
+	collect__dispatch(c);
+}
+
 /* The leaves of sources want in region r of every ready account that may have it. */
 void
 collect__region_schedule(struct collect *c, unsigned r, unsigned want)

@@ -65,6 +65,14 @@
 #define CFG_LIMIT 1000   /* GetAggregateConfigRuleComplianceSummary's Limit maximum */
 #define GD_CHUNK 50      /* values in one equals criterion */
 #define GD_PAGE 50       /* ListFindings' and ListMembers' maxResults */
+/*
+ * The account x region cells the aggregators have no data for are asked of
+ * the accounts themselves when there are at most this many (a second or two
+ * of requests); beyond that they are `disabled` without asking.
+ */
+#define PROBE_MAX 2000
+
+enum { DECIDE_PENDING, DECIDE_PROBE, DECIDE_DISABLED };
 
 /* The stages of a GuardDuty region: four thresholds, then the highest severities. */
 #define GD_STAGES 4
@@ -127,6 +135,8 @@ struct agg_src {
 	uint8_t fallback_all;   /* auto: every region is asked per account */
 	uint8_t round2;         /* Config: the other regions were tried for an aggregator */
 	uint8_t waiting_regions; /* Config: round 2 waits for the region list */
+	uint8_t decided;        /* DECIDE_*: what the cells without data become */
+	uint8_t decide_unit;    /* the decision holds a work unit */
 	unsigned disc_pending;  /* discovery tasks outstanding */
 	int disc_unit;          /* discovery holds a work unit */
 	enum model_state fail_st;
@@ -161,6 +171,8 @@ static void region_gap(struct collect *c, int k, unsigned r, const char *why);
 static void src_fail(struct collect *c, int k, enum model_state st, const char *why);
 static void discovery_end(struct collect *c, int k);
 static void gd_stage_check(struct collect *c, unsigned r);
+static void apply_region(struct collect *c, int k, unsigned r);
+static void maybe_release(struct collect *c, int k, unsigned r);
 
 static int
 kind_of(enum collect_source s)
@@ -277,6 +289,68 @@ val_peek(const struct agg_region *g, int k, int32_t i)
 
 /* --------------------------------------------------------- the model */
 
+/* 1 if the aggregator said something about account i in region g. */
+static int
+has_value(const struct agg_region *g, int k, int32_t i)
+{
+	const void *v = val_peek(g, k, i);
+
+	if (v == NULL)
+		return 0;
+	return k == AGG_CFG ? (((const struct cfg_val *)v)->flags & VAL_HAVE) != 0 :
+	    (((const struct gd_val *)v)->flags & VAL_HAVE) != 0;
+}
+
+/*
+ * The cells of ready accounts in settled regions the aggregator of source k
+ * has no data for: asked of each account if few, else disabled. Decided
+ * once per refresh, when every region is settled and every account
+ * prepared (the regions each account has enabled are known then).
+ */
+static void
+probe_decide(struct collect *c, int k)
+{
+	struct agg_src *s = &c->agg->src[k];
+	size_t n = 0;
+
+	if (s->decided != DECIDE_PENDING || s->phase == AGP_DISCOVER || s->phase == AGP_IDLE ||
+	    !c->regions_final || c->walking || c->preps_active > 0)
+		return;
+	for (unsigned r = 1; r < c->nregions; r++) {
+		const struct agg_region *g = s->reg[r];
+
+		if (g != NULL && (g->st == AR_WAIT || g->st == AR_RUNNING))
+			return;
+	}
+	for (unsigned r = 1; r < c->nregions; r++) {
+		const struct agg_region *g = s->reg[r];
+
+		if (g == NULL || g->st != AR_DONE || c->regions[r].model < 0)
+			continue;
+		for (size_t i = 0; i < c->naccts; i++) {
+			const struct collect_account *a = &c->accts[i];
+
+			if (a->model >= 0 && a->phase == AP_READY &&
+			    (!a->regions_known || regmask_test(&a->enabled, r)) &&
+			    !has_value(g, k, (int32_t)i))
+				n++;
+		}
+	}
+	s->decided = n <= PROBE_MAX ? DECIDE_PROBE : DECIDE_DISABLED;
+	log_msg(LOG_DEBUG, "collect: %s: %zu cells without aggregator data: %s", src_word[k], n,
+	    s->decided == DECIDE_PROBE ? "asking the accounts" : "disabled");
+	for (unsigned r = 1; r < c->nregions; r++) {
+		if (s->reg[r] != NULL && s->reg[r]->st == AR_DONE) {
+			apply_region(c, k, r);
+			maybe_release(c, k, r);
+		}
+	}
+	if (s->decide_unit) {
+		s->decide_unit = 0;
+		collect__work_done(c, src_of[k], 1);
+	}
+}
+
 /*
  * One cell of account i from what the aggregator said about region r.
  * Accounts whose phase decides the cell (not ACTIVE, role refused, region
@@ -306,19 +380,24 @@ apply_cell(struct collect *c, int k, int32_t i, unsigned r, double now)
 	}
 	if (g->st != AR_DONE)
 		return;
+	if (!has_value(g, k, i)) {
+		/* No data: the account answers itself, or the cell is disabled (PROBE_MAX). */
+		if (c->agg->src[k].decided == DECIDE_DISABLED)
+			model_set_state(c->m, (size_t)a->model, mr, item, MS_DISABLED,
+			    k == AGG_CFG ? "no Config rules" : "GuardDuty not enabled", now);
+		else if (c->agg->src[k].decided == DECIDE_PROBE && a->phase == AP_READY)
+			collect__acct_probe(c, i, r, src_of[k]);
+		return;
+	}
 	if (k == AGG_CFG) {
 		const struct cfg_val *v = val_peek(g, k, i);
 
-		if (v != NULL && (v->flags & VAL_HAVE))
-			model_set_config(c->m, (size_t)a->model, (size_t)mr, v->compliant,
-			    v->noncompliant, (v->flags & VAL_CAPPED) != 0, now);
-		else
-			model_set_state(c->m, (size_t)a->model, mr, item, MS_DISABLED,
-			    "no Config rules", now);
+		model_set_config(c->m, (size_t)a->model, (size_t)mr, v->compliant, v->noncompliant,
+		    (v->flags & VAL_CAPPED) != 0, now);
 	} else {
 		const struct gd_val *v = val_peek(g, k, i);
 
-		if (v != NULL && (v->flags & VAL_HAVE)) {
+		{
 			uint32_t t[GD_STAGES + 1], bands[GUARDDUTY__BANDS];
 
 			for (int s = 0; s < GD_STAGES; s++)
@@ -333,9 +412,6 @@ apply_cell(struct collect *c, int k, int32_t i, unsigned r, double now)
 				bands[b] = t[b] - t[b + 1];
 			model_set_guardduty(c->m, (size_t)a->model, (size_t)mr, bands,
 			    t[0] > 0 ? v->max : 0, now);
-		} else {
-			model_set_state(c->m, (size_t)a->model, mr, item, MS_DISABLED,
-			    "GuardDuty not enabled", now);
 		}
 	}
 }
@@ -347,6 +423,14 @@ apply_region(struct collect *c, int k, unsigned r)
 
 	for (size_t i = 0; i < c->naccts; i++)
 		apply_cell(c, k, (int32_t)i, r, now);
+}
+
+/* The cells a probe decision waits for are settled: decide now if it can be. */
+static void
+probe_check(struct collect *c)
+{
+	probe_decide(c, AGG_CFG);
+	probe_decide(c, AGG_GD);
 }
 
 void
@@ -368,7 +452,8 @@ maybe_release(struct collect *c, int k, unsigned r)
 {
 	struct agg_region *g = c->agg->src[k].reg[r];
 
-	if (g == NULL || c->walking || (g->st != AR_DONE && g->st != AR_FAILED))
+	if (g == NULL || c->walking || (g->st != AR_DONE && g->st != AR_FAILED) ||
+	    c->agg->src[k].decided == DECIDE_PENDING)
 		return;
 	region_clear(g);
 }
@@ -739,6 +824,7 @@ collect__agg_regions_final(struct collect *c)
 	s = &c->agg->src[AGG_CFG];
 	if (s->phase == AGP_DISCOVER && s->waiting_regions && aggregators_round2(c) == 0)
 		discovery_end(c, AGG_CFG);
+	probe_check(c);
 }
 
 /* Why discovery found nothing: the first refusal, or that nothing is there. */
@@ -809,6 +895,7 @@ discovery_end(struct collect *c, int k)
 		s->disc_unit = 0;
 		collect__work_done(c, src_of[k], 1);
 	}
+	probe_check(c);
 }
 
 /* ------------------------------------------------------------ regions */
@@ -887,6 +974,7 @@ region_done(struct collect *c, int k, unsigned r)
 	apply_region(c, k, r);
 	maybe_release(c, k, r);
 	collect__work_done(c, src_of[k], 1);
+	probe_check(c);
 }
 
 /*
@@ -917,6 +1005,7 @@ region_fail_as(struct collect *c, int k, unsigned r, enum model_state st, const 
 		apply_region(c, k, r);
 	}
 	collect__work_done(c, src_of[k], 1);
+	probe_check(c);
 }
 
 static void
@@ -991,6 +1080,11 @@ collect__agg_start(struct collect *c, enum collect_source src)
 	}
 	s->round++;
 	s->fallback_all = 0;
+	s->decided = DECIDE_PENDING;
+	if (!s->decide_unit) {
+		s->decide_unit = 1;
+		collect__work_add(c, src, 1);
+	}
 	if (c->standalone) {
 		s->phase = AGP_FAILED;
 		src_fail(c, k, MS_ERROR, "not in an organization");

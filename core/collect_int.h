@@ -364,6 +364,8 @@ void collect__acct_drop_pending(struct collect *c, int32_t i);
 void collect__acct_schedule(struct collect *c, int32_t i, unsigned want, int urgent);
 /* The leaves of the sources in want, region r, every ready account (org mode fell back). */
 void collect__region_schedule(struct collect *c, unsigned r, unsigned want);
+/* The leaf of source s in region r of ready account i, whatever serves it (org mode asks). */
+void collect__acct_probe(struct collect *c, int32_t i, unsigned r, enum collect_source s);
 /*
  * Sets the states an account's phase implies on its items: disabled for an
  * account that is not ACTIVE, denied (or error) with the reason when its role
