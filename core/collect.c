@@ -42,6 +42,31 @@
  * alone would take three minutes.
  */
 #define SSO_MAX_RATE 200
+/*
+ * And start at 40/s: per principal, 5,000 accounts are ~250 pages of
+ * ListAccountAssignmentsForPrincipal, 12 s at 20/s. A throttle slows it.
+ */
+#define SSO_START_RATE 40
+
+/*
+ * The buckets one account carries for the whole organization start higher
+ * than the client's conservative defaults, which suit one account's own
+ * calls. The walk reads ~1 page per 20 accounts from the management
+ * account's Organizations bucket (5,000 accounts: 333 calls; 30 s at the
+ * default 10/s); every AssumeRole comes from the caller's STS bucket (STS
+ * allows 600 requests/s per account and region); org mode sends a few
+ * hundred GuardDuty and Config calls per region from the administrator. A
+ * throttling answer still slows a bucket down (CUBIC, once per round trip).
+ */
+static const struct {
+	enum aws_service svc;
+	double start, max;
+} hot_rate[] = {
+	{AWS_SVC_ORGANIZATIONS, 100, 100},
+	{AWS_SVC_STS, 600, 600},
+	{AWS_SVC_GUARDDUTY, 100, 200},
+	{AWS_SVC_CONFIG, 100, 200},
+};
 
 static const unsigned default_interval[SRC__COUNT] = {
 	[SRC_ORG] = 3600,
@@ -66,6 +91,7 @@ static const struct task_ops *const ops_of[TK__COUNT] = {
 	[TK_FINDINGS] = &collect__findings_ops,
 	[TK_SSO] = &collect__sso_ops,
 	[TK_COST] = &collect__cost_ops,
+	[TK_AGG] = &collect__agg_ops,
 };
 
 static void round_begin(struct collect *c);
@@ -565,15 +591,22 @@ collect__acct_remap(struct collect *c)
 	}
 }
 
-/* Sets the leaf bits of sources want for region r of a ready account. */
+/*
+ * Sets the leaf bits of sources want for region r of a ready account: not
+ * where the aggregators serve the source, unless urgent.
+ */
 static void
-acct_schedule_region(struct collect *c, int32_t i, unsigned r, unsigned want)
+acct_schedule_region(struct collect *c, int32_t i, unsigned r, unsigned want, int urgent)
 {
 	struct collect_account *a = &c->accts[i];
 	double now = util_now();
 
 	if (c->regions[r].model < 0)
 		return;
+	if (!urgent && collect__agg_serves(c, SRC_CONFIG, r))
+		want &= ~SRCBIT(SRC_CONFIG);
+	if (!urgent && collect__agg_serves(c, SRC_GUARDDUTY, r))
+		want &= ~SRCBIT(SRC_GUARDDUTY);
 	if (a->regions_known && !regmask_test(&a->enabled, r))
 		return; /* region_off, set by collect__acct_phase_states() */
 	if (region_dead(c, r)) {
@@ -618,7 +651,7 @@ collect__acct_schedule(struct collect *c, int32_t i, unsigned want, int urgent)
 		return;
 	if (want & (SRCBIT(SRC_CONFIG) | SRCBIT(SRC_GUARDDUTY))) {
 		for (unsigned r = 1; r < c->nregions; r++)
-			acct_schedule_region(c, i, r, want);
+			acct_schedule_region(c, i, r, want, urgent);
 	}
 	if ((want & SRCBIT(SRC_BUDGETS)) && !a->pend_budget) {
 		a->pend_budget = 1;
@@ -775,11 +808,42 @@ collect__regions_commit(struct collect *c)
 		    model_region_find(c->m, c->regions[r].name) : -1;
 }
 
+void
+collect__acct_probe(struct collect *c, int32_t i, unsigned r, enum collect_source s)
+{
+	struct collect_account *a = collect__acct(c, i);
+
+	if (a == NULL || a->model < 0 || a->phase != AP_READY)
+		return;
+	acct_schedule_region(c, i, r, SRCBIT(s), 1);
+	if (acct_has_pending(a))
+		ring_insert(c, i, 0);
+	collect__dispatch(c);
+}
+
+/* The leaves of sources want in region r of every ready account that may have it. */
+void
+collect__region_schedule(struct collect *c, unsigned r, unsigned want)
+{
+	for (size_t i = 0; i < c->naccts; i++) {
+		struct collect_account *a = &c->accts[i];
+
+		if (a->model < 0 || a->phase != AP_READY ||
+		    (a->regions_known && !regmask_test(&a->enabled, r)))
+			continue;
+		acct_schedule_region(c, (int32_t)i, r, want, 0);
+		if (acct_has_pending(a))
+			ring_insert(c, (int32_t)i, 0);
+	}
+	collect__dispatch(c);
+}
+
 /* A region joined the list: ask it in every ready account that may have it. */
 static void
 region_added(struct collect *c, unsigned r)
 {
 	collect__cost_region(c, r);
+	collect__agg_region(c, r);
 	for (size_t i = 0; i < c->naccts; i++) {
 		struct collect_account *a = &c->accts[i];
 
@@ -789,7 +853,7 @@ region_added(struct collect *c, unsigned r)
 		    (!a->regions_known || regmask_test(&a->enabled, r))) {
 			unsigned want = SRCBIT(SRC_CONFIG) | SRCBIT(SRC_GUARDDUTY);
 
-			acct_schedule_region(c, (int32_t)i, r, want);
+			acct_schedule_region(c, (int32_t)i, r, want, 0);
 			if (acct_has_pending(a))
 				ring_insert(c, (int32_t)i, 0);
 		} else {
@@ -914,6 +978,7 @@ collect__regions_finalize(struct collect *c)
 		nsel += c->regions[r].selected;
 	if (nsel == 0 && c->patterns.n > 0)
 		collect__msg(c, LOG_WARN, "no enabled region matches the region list (-r)");
+	collect__agg_regions_final(c);
 	collect__dispatch(c);
 }
 
@@ -1081,7 +1146,7 @@ next_task(struct collect *c, int *from_lane)
 	struct collect__qnode *qn;
 	struct task *t;
 	const unsigned first = LANE_BIT(LANE_URGENT) | LANE_BIT(LANE_RETRY) | LANE_BIT(LANE_WALK) |
-	    LANE_BIT(LANE_SSO) | LANE_BIT(LANE_COST);
+	    LANE_BIT(LANE_SSO) | LANE_BIT(LANE_COST) | LANE_BIT(LANE_AGG);
 
 	*from_lane = 1;
 	qn = collect__queue_pop(&c->q, first);
@@ -1203,6 +1268,8 @@ source_start(struct collect *c, enum collect_source s)
 		break;
 	case SRC_CONFIG:
 	case SRC_GUARDDUTY:
+		collect__agg_start(c, s); /* first: the regions it serves get no leaves */
+		/* FALLTHROUGH */
 	case SRC_BUDGETS:
 		for (size_t i = 0; i < c->naccts; i++)
 			collect__acct_schedule(c, (int32_t)i, SRCBIT(s), 0);
@@ -1345,16 +1412,25 @@ collect_new(uv_loop_t *loop, struct model *m, struct aws_client *client,
 	collect__queue_init(&c->q);
 	collect__queue_set_cap(&c->q, LANE_SSO, SSO_LANE_CAP);
 	collect__queue_set_cap(&c->q, LANE_COST, COST_LANE_CAP);
+	collect__queue_set_cap(&c->q, LANE_AGG, c->concurrency / 2 < 4 ? 4 : c->concurrency / 2);
 	{
 		struct ratelimit *rl = aws_client_ratelimit(client);
 		double start, max;
 
 		ratelimit_get_service(rl, AWS_SVC_SSO_ADMIN, &start, &max);
 		if (max < SSO_MAX_RATE)
-			ratelimit_set_service(rl, AWS_SVC_SSO_ADMIN, start, SSO_MAX_RATE);
+			ratelimit_set_service(rl, AWS_SVC_SSO_ADMIN, start < SSO_START_RATE ?
+			    SSO_START_RATE : start, SSO_MAX_RATE);
 		ratelimit_get_service(rl, AWS_SVC_IDENTITYSTORE, &start, &max);
 		if (max < SSO_MAX_RATE)
-			ratelimit_set_service(rl, AWS_SVC_IDENTITYSTORE, start, SSO_MAX_RATE);
+			ratelimit_set_service(rl, AWS_SVC_IDENTITYSTORE, start < SSO_START_RATE ?
+			    SSO_START_RATE : start, SSO_MAX_RATE);
+		for (size_t i = 0; i < sizeof hot_rate / sizeof hot_rate[0]; i++) {
+			ratelimit_get_service(rl, hot_rate[i].svc, &start, &max);
+			if (start < hot_rate[i].start)
+				ratelimit_set_service(rl, hot_rate[i].svc, hot_rate[i].start,
+				    max > hot_rate[i].max ? max : hot_rate[i].max);
+		}
 	}
 	timerq_entry_init(&c->tick, tick_cb, c);
 	timerq_entry_init(&c->watchdog, watchdog_cb, c);
@@ -1391,6 +1467,8 @@ collect_new(uv_loop_t *loop, struct model *m, struct aws_client *client,
 		}
 	}
 	collect__regions_commit(c);
+	if (c->mode != COLLECT_ACCOUNTS)
+		collect__agg_init(c);
 	return c;
 }
 
@@ -1434,6 +1512,7 @@ collect_free(struct collect *c)
 	}
 	collect__sso_free(c);
 	collect__cost_free(c);
+	collect__agg_free(c);
 	while (c->free_tasks != NULL) {
 		t = c->free_tasks;
 		c->free_tasks = t->anext;
@@ -1474,15 +1553,19 @@ collect_start(struct collect *c, char **cause)
 	if (c->started)
 		return 0;
 	c->started = 1;
-	if (c->mode == COLLECT_ORG)
-		collect__msg(c, LOG_WARN, "--mode org (the aggregators) is not available yet: "
-		    "asking each account");
 	for (int s = 0; s < SRC__COUNT; s++)
 		c->src_last[s] = now;
-	/* The walk prepares each account and fetches its leaves; SSO and cost follow the identity. */
+	/*
+	 * The walk prepares each account and fetches its leaves; SSO, cost and
+	 * (org mode) the aggregators follow the identity.
+	 */
 	source_start(c, SRC_ORG);
 	source_start(c, SRC_SSO);
 	source_start(c, SRC_COST);
+	if (c->agg != NULL) {
+		collect__agg_start(c, SRC_CONFIG);
+		collect__agg_start(c, SRC_GUARDDUTY);
+	}
 	tick_arm(c);
 	return 0;
 }

@@ -151,6 +151,7 @@ enum task_kind {
 	TK_FINDINGS,
 	TK_SSO,
 	TK_COST,
+	TK_AGG,
 	TK__COUNT
 };
 
@@ -200,12 +201,14 @@ struct task_ops {
 extern const struct task_ops collect__identity_ops, collect__org_ops, collect__roots_ops,
     collect__ous_ops, collect__accts_ops, collect__prep_ops, collect__config_ops,
     collect__gd_ops, collect__budget_ops, collect__rules_ops, collect__findings_ops,
-    collect__sso_ops, collect__cost_ops;
+    collect__sso_ops, collect__cost_ops, collect__agg_ops;
 
 /* An Identity Center collection under way (collect_sso.c). */
 struct sso_job;
 /* A Cost Explorer collection under way (collect_cost.c). */
 struct cost_job;
+/* Org mode: Config and GuardDuty from the organization's aggregators (collect_agg.c). */
+struct agg;
 
 struct collect {
 	uv_loop_t *loop;
@@ -288,6 +291,7 @@ struct collect {
 	/* Sources with org-wide jobs. */
 	struct sso_job *sso;
 	struct cost_job *cost;
+	struct agg *agg;         /* NULL in accounts mode */
 	int sso_waiting_regions; /* SSO waits for the caller's regions */
 
 	/* GuardDuty and Config per-call parameters, built once. */
@@ -351,8 +355,17 @@ int collect__acct_model(const struct collect *c, int32_t i);
 void collect__acct_remap(struct collect *c);
 /* Clears an account's pending leaves (it left, or is no longer ACTIVE). */
 void collect__acct_drop_pending(struct collect *c, int32_t i);
-/* Sets the leaf bits of the sources in want for a ready account and rings it. */
+/*
+ * Sets the leaf bits of the sources in want for a ready account and rings it.
+ * Config and GuardDuty leaves are set only in regions the aggregators do not
+ * serve (collect__agg_serves()), unless urgent (a manual refresh asks the
+ * account itself).
+ */
 void collect__acct_schedule(struct collect *c, int32_t i, unsigned want, int urgent);
+/* The leaves of the sources in want, region r, every ready account (org mode fell back). */
+void collect__region_schedule(struct collect *c, unsigned r, unsigned want);
+/* The leaf of source s in region r of ready account i, whatever serves it (org mode asks). */
+void collect__acct_probe(struct collect *c, int32_t i, unsigned r, enum collect_source s);
 /*
  * Sets the states an account's phase implies on its items: disabled for an
  * account that is not ACTIVE, denied (or error) with the reason when its role
@@ -392,6 +405,21 @@ void collect__sso_regions_known(struct collect *c);
 void collect__sso_apply(struct collect *c); /* once the walk is done */
 void collect__sso_account(struct collect *c, int32_t i); /* an account joined */
 void collect__sso_free(struct collect *c);
+
+/* ---- collect_agg.c: org mode ---- */
+/* Creates the org-mode state (modes auto and org); NULL-safe free. */
+void collect__agg_init(struct collect *c);
+void collect__agg_free(struct collect *c);
+/* A refresh of SRC_CONFIG or SRC_GUARDDUTY: the aggregators are asked (again). */
+void collect__agg_start(struct collect *c, enum collect_source s);
+/* 1 if (s, region r) comes from the aggregators: no per-account leaves there. */
+int collect__agg_serves(const struct collect *c, enum collect_source s, unsigned r);
+void collect__agg_region(struct collect *c, unsigned r);   /* a region joined the list */
+void collect__agg_account(struct collect *c, int32_t i);   /* an account got its model index */
+void collect__agg_walk_done(struct collect *c);
+void collect__agg_regions_final(struct collect *c);
+/* The role's credentials provider of account a, created on first use (base for our own). */
+struct creds_provider *collect__acct_role(struct collect *c, struct collect_account *a);
 
 /* ---- collect_cost.c ---- */
 void collect__cost_start(struct collect *c);

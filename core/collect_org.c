@@ -102,6 +102,10 @@ identity_cb(const struct aws_result *res, void *arg)
 		collect__sso_start(c);
 	if (after & SRCBIT(SRC_COST))
 		collect__cost_start(c);
+	if (after & SRCBIT(SRC_CONFIG))
+		collect__agg_start(c, SRC_CONFIG);
+	if (after & SRCBIT(SRC_GUARDDUTY))
+		collect__agg_start(c, SRC_GUARDDUTY);
 	collect__task_finish(t);
 }
 
@@ -174,6 +178,7 @@ walk_end(struct collect *c)
 	/* Answers that waited for every account to be known. */
 	collect__sso_apply(c);
 	collect__cost_apply(c);
+	collect__agg_walk_done(c);
 }
 
 static void
@@ -251,6 +256,7 @@ account_seen(struct collect *c, const char *id, const char *status, int model_id
 		/* New since the org-wide answers were applied: give it theirs. */
 		collect__cost_account(c, i);
 		collect__sso_account(c, i);
+		collect__agg_account(c, i);
 	}
 	a->seen = c->walk;
 	was_active = a->phase != AP_NEW && a->phase != AP_INACTIVE && a->phase != AP_GONE;
@@ -519,7 +525,7 @@ collect__ops_name(const struct task *t)
 		[TK_CONFIG] = &collect__config_ops, [TK_GD] = &collect__gd_ops,
 		[TK_BUDGET] = &collect__budget_ops, [TK_RULES] = &collect__rules_ops,
 		[TK_FINDINGS] = &collect__findings_ops, [TK_SSO] = &collect__sso_ops,
-		[TK_COST] = &collect__cost_ops,
+		[TK_COST] = &collect__cost_ops, [TK_AGG] = &collect__agg_ops,
 	};
 
 	return t->kind < TK__COUNT && names[t->kind] != NULL ? names[t->kind]->name : "?";
@@ -559,6 +565,7 @@ prep_conclude(struct task *t)
 	a->want = 0;
 	if (a->phase == AP_READY)
 		collect__acct_schedule(c, i, want, a->urgent);
+	collect__agg_account(c, i); /* what the aggregators said, now the regions are known */
 	a->urgent = 0;
 	if (a->own)
 		collect__sso_regions_known(c);
@@ -686,6 +693,40 @@ prep_regions(struct task *t, int via_caller)
 	cJSON_Delete(p);
 }
 
+/*
+ * The regions AWS enables by default (those launched before March 20, 2019):
+ * an account cannot disable them, so they are never region_off.
+ */
+static const char *const default_regions[] = {
+	"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
+	"eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "ap-south-1",
+	"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
+};
+
+/*
+ * 1 when -r names only regions of the aws partition that are on by default:
+ * then no member account's ListRegions can change anything (the region list
+ * is the -r list, and no cell is region_off), and the preparation skips it.
+ */
+static int
+regions_by_default(const struct collect *c)
+{
+	if (strcmp(c->partition, "aws") != 0 || c->patterns.n == 0 ||
+	    !collect__patterns_all_literal(&c->patterns))
+		return 0;
+	for (size_t i = 0; i < c->patterns.n; i++) {
+		size_t k;
+
+		for (k = 0; k < sizeof default_regions / sizeof default_regions[0]; k++) {
+			if (strcmp(c->patterns.pat[i], default_regions[k]) == 0)
+				break;
+		}
+		if (k == sizeof default_regions / sizeof default_regions[0])
+			return 0;
+	}
+	return 1;
+}
+
 /* 1 if the region list needs every account's regions (no -r, or -r with globs). */
 static int
 need_regions(const struct collect *c)
@@ -717,6 +758,16 @@ prep_creds_cb(struct creds *cr, const char *err, int sso_expired, void *arg)
 			a->want |= WANT_LEAVES; /* the role works again: everything, now */
 		free(a->reason);
 		a->reason = NULL;
+		if (regions_by_default(c)) {
+			/* Every region asked about is on in every account: nothing to ask. */
+			t->data = xcalloc(1, sizeof(struct regmask));
+			for (unsigned r = 1; r < c->nregions; r++) {
+				if (c->regions[r].literal)
+					regmask_set(t->data, r);
+			}
+			prep_done(t);
+			return;
+		}
 		prep_regions(t, 0);
 		return;
 	}
@@ -747,12 +798,26 @@ prep_creds_cb(struct creds *cr, const char *err, int sso_expired, void *arg)
 	prep_done(t);
 }
 
+struct creds_provider *
+collect__acct_role(struct collect *c, struct collect_account *a)
+{
+	char arn[700];
+
+	if (a->own)
+		return c->base;
+	if (a->creds == NULL) {
+		snprintf(arn, sizeof arn, "arn:%s:iam::%s:role/%s", c->partition, a->id, c->role_name);
+		a->creds = creds_provider_assume_role(c->client, c->base, arn, "orgtop",
+		    c->external_id, 0);
+	}
+	return a->creds;
+}
+
 static void
 prep_start(struct task *t)
 {
 	struct collect *c = t->c;
 	struct collect_account *a = collect__acct(c, t->account);
-	char arn[700];
 	int rc;
 
 	if (a == NULL || a->phase == AP_GONE) {
@@ -769,15 +834,10 @@ prep_start(struct task *t)
 		prep_regions(t, 0);
 		return;
 	}
-	if (a->creds == NULL) {
-		snprintf(arn, sizeof arn, "arn:%s:iam::%s:role/%s", c->partition, a->id, c->role_name);
-		a->creds = creds_provider_assume_role(c->client, c->base, arn, "orgtop",
-		    c->external_id, 0);
-	}
 	t->step = PREP_CREDS;
 	a->phase = AP_PREP;
 	t->flags |= TF_WAITING;
-	rc = creds_provider_get(a->creds, prep_creds_cb, t);
+	rc = creds_provider_get(collect__acct_role(c, a), prep_creds_cb, t);
 	if (rc < 0) {
 		struct collect__verdict v;
 

@@ -67,6 +67,7 @@ enum collect__lane {
 	LANE_WALK,   /* identity, the organization walk: everything waits on it */
 	LANE_SSO,    /* Identity Center and Identity Store (capped: ~20 requests/s) */
 	LANE_COST,   /* Cost Explorer (capped: USD 0.01 a page) */
+	LANE_AGG,    /* org mode: the aggregators (capped: one administrator's buckets) */
 	LANE_PREP,   /* per account: role assumption, enabled regions */
 	LANE__COUNT
 };

@@ -96,6 +96,8 @@ struct sso_job {
 	unsigned pending;       /* SSO tasks outstanding */
 	unsigned phase1;        /* first-phase tasks outstanding */
 	int lists_failed;       /* ListUsers or ListGroups failed: ask by account */
+	int users_listed, groups_listed; /* ListUsers / ListGroups finished */
+	size_t nlisted;         /* principals they named */
 	int by_principal;       /* the assignments were asked per user and group */
 	char *instance_arn, *store_id;
 	struct sso_ps *ps;
@@ -151,6 +153,8 @@ job_reset(struct sso_job *j)
 	j->waiting_regions = 0;
 	j->phase1 = 0;
 	j->lists_failed = 0;
+	j->users_listed = j->groups_listed = 0;
+	j->nlisted = 0;
 	j->by_principal = 0;
 	j->fail_st = MS_OK;
 	j->why[0] = '\0';
@@ -260,6 +264,19 @@ ps_find(const struct sso_job *j, const char *arn)
 			return (int64_t)i;
 	}
 	return -1;
+}
+
+/*
+ * 1 once asking per principal is known to take fewer requests than asking
+ * per (account, permission set): every principal is listed, and there are
+ * fewer of them than pairs found so far (or than permission sets, each of
+ * which costs a listing). The rest of the per-pair listings is then skipped.
+ */
+static int
+principal_wins(const struct sso_job *j)
+{
+	return j->users_listed && j->groups_listed && !j->lists_failed &&
+	    (j->nlisted < j->npa || j->nlisted < j->nps);
 }
 
 /* A failure that makes the whole answer unusable. */
@@ -458,6 +475,8 @@ ps_accounts_page(const struct aws_result *res, void *arg)
 	for (size_t i = 0; i < r.naccount_ids; i++) {
 		struct collect_account *a = collect__acct(c, collect__acct_find(c, r.account_ids[i]));
 
+		if (principal_wins(j))
+			break;
 		/* An account that left needs nothing; a suspended one keeps its assignments. */
 		if (a != NULL && a->phase == AP_GONE)
 			continue;
@@ -470,7 +489,7 @@ ps_accounts_page(const struct aws_result *res, void *arg)
 		j->npa++;
 	}
 	ssoadmin_list_accounts_for_provisioned_permission_set_result_done(&r);
-	return 0;
+	return principal_wins(j); /* 1: no more pages needed */
 }
 
 /* ListUsers / ListGroups: every principal with its name, so no Describe call is needed. */
@@ -499,6 +518,8 @@ principals_page(const struct aws_result *res, void *arg)
 		free(j->names[k].name);
 		j->names[k].name = r.items[i].name;
 		r.items[i].name = NULL;
+		if (!j->names[k].listed)
+			j->nlisted++;
 		j->names[k].listed = 1;
 	}
 	identitystore_list_result_done(&r);
@@ -642,6 +663,10 @@ listing_done(const struct aws_result *res, void *arg)
 		collect__task_failed(t, &v);
 		return;
 	}
+	if (t->step == SSO_LIST_USERS)
+		job(t->c)->users_listed = 1;
+	else if (t->step == SSO_LIST_GROUPS)
+		job(t->c)->groups_listed = 1;
 	sso_task_done(t);
 }
 
@@ -666,7 +691,7 @@ sso_decide(struct collect *c)
 		return;
 	for (size_t i = 0; i < j->nnames; i++)
 		principals += j->names[i].listed;
-	if (!j->lists_failed && principals < j->npa) {
+	if (!j->lists_failed && (principals < j->npa || principal_wins(j))) {
 		j->by_principal = 1;
 		for (size_t i = 0; i < j->nnames; i++) {
 			const struct sso_name *n = &j->names[i];
@@ -708,6 +733,10 @@ sso_start_task(struct task *t)
 		sso_call(t, OPS_SSOADMIN_DESCRIBE_PERMISSION_SET, p, NULL, describe_ps_cb);
 		return;
 	case SSO_PS_ACCOUNTS:
+		if (principal_wins(j)) {
+			sso_task_done(t); /* not needed: the assignments are asked per principal */
+			return;
+		}
 		p = instance_params(j);
 		cJSON_AddStringToObject(p, "PermissionSetArn", j->ps[t->index].arn);
 		cJSON_AddNumberToObject(p, "MaxResults", SSOADMIN_MAX_RESULTS);

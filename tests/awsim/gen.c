@@ -397,6 +397,16 @@ gen__regions_for(struct org *o, int a)
 	/* Data residency: nothing runs where the SCP denies. */
 	ac->config_off |= ac->scp_deny;
 	ac->gd_off |= ac->scp_deny;
+	/*
+	 * The security account administers Config and GuardDuty for the whole
+	 * organization, as AWS recommends: every region enabled, both services
+	 * on everywhere (its aggregator and detectors see every member).
+	 */
+	if (ac->kind == ORG_K_SECURITY) {
+		for (r = 0; r < o->nregions; r++)
+			ac->enabled |= 1ULL << r;
+		ac->config_off = ac->gd_off = 0;
+	}
 }
 
 struct org *

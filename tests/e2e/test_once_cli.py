@@ -242,6 +242,9 @@ class CacheAndProgress(unittest.TestCase):
     def test_progress_goes_to_stderr_only_on_a_terminal(self):
         env = L.orgtop_env(self.sim)
         master, slave = pty.openpty()
+        # A run long enough for the progress line (every 250 ms) to be drawn.
+        self.sim.faults({"latency_ms": 100})
+        self.addCleanup(self.sim.faults, {"latency_ms": 0})
         p = subprocess.Popen([L.ORGTOP, "--once", "--format", "json", "--no-cache"], env=env,
                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
         os.close(slave)

@@ -58,11 +58,15 @@ def orgtop_env(sim, extra=None):
     return env
 
 
-def run_once(sim, *args, env=None, timeout=300, fmt="json", stdin=None):
-    """orgtop --once against sim. Returns (rc, stdout text, stderr text)."""
+def run_once(sim, *args, env=None, timeout=300, fmt="json", stdin=None, mode="accounts"):
+    """orgtop --once against sim. Returns (rc, stdout text, stderr text).
+    mode: --mode to pass (default "accounts": these tests check what each account
+    answers; test_orgmode*.py checks the aggregators); None passes none."""
     cmd = [ORGTOP, "--once"]
     if fmt is not None:
         cmd += ["--format", fmt]
+    if mode is not None and not any(a == "--mode" or str(a).startswith("--mode=") for a in args):
+        cmd += ["--mode", mode]
     cmd += list(args)
     p = subprocess.run(cmd, env=env if env is not None else orgtop_env(sim),
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout,
@@ -194,6 +198,29 @@ def compare(ours, truth, skip=()):
     return d
 
 
+SCP_DENY = "with an explicit deny in a service control policy"
+ORG_DISABLED = {"config": "no Config rules", "guardduty": "GuardDuty not enabled"}
+
+
+def org_view(doc, parts=("config", "guardduty")):
+    """What --mode org shows for a document made by asking each account (or the truth):
+    the one documented difference (docs/JSON.md), a region an SCP denies to a reachable
+    account is `disabled` with the aggregators' reason, not `denied`. parts: the sources
+    an aggregator serves. A copy."""
+    out = copy.deepcopy(doc)
+    for a in out.get("accounts", []):
+        if (a.get("access") or {}).get("state") != "ok":
+            continue
+        for cell in (a.get("cells") or {}).values():
+            for part, why in ORG_DISABLED.items():
+                item = cell.get(part) or {}
+                if part not in parts:
+                    continue
+                if item.get("state") == "denied" and SCP_DENY in (item.get("reason") or ""):
+                    cell[part] = {"state": "disabled", "reason": why}
+    return out
+
+
 def states(doc):
     """Counts of every state in a document's cells and account items."""
     n = {}
@@ -267,6 +294,19 @@ class Comparator(unittest.TestCase):
         self.assertEqual(abbrev("ap-southeast-2"), "apse2")
         self.assertEqual(abbrev("us-gov-west-1"), "usgw1")
         self.assertEqual(abbrev("af-south-1"), "afs1")
+
+    def test_org_view_changes_only_scp_denials(self):
+        ours = copy.deepcopy(SAMPLE)
+        ours["accounts"][0]["cells"]["us-east-1"]["config"]["reason"] = (
+            "User: x is not authorized to perform: config:Get " + SCP_DENY)
+        view = org_view(ours)
+        self.assertEqual(view["accounts"][0]["cells"]["us-east-1"]["config"],
+                         {"state": "disabled", "reason": "no Config rules"})
+        self.assertEqual(view["accounts"][0]["cells"]["eu-west-1"],
+                         ours["accounts"][0]["cells"]["eu-west-1"])
+        self.assertEqual(org_view(SAMPLE), SAMPLE)  # denied, but not by an SCP
+        ours["accounts"][0]["access"] = {"state": "denied", "reason": "role"}
+        self.assertEqual(org_view(ours), ours)  # the account itself is out of reach
 
     def test_states_counts(self):
         n = states(SAMPLE)

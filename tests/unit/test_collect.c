@@ -649,6 +649,7 @@ test_live_rounds_keep_detectors_and_cost(void **state)
 
 	(void)state;
 	memset(&cfg, 0, sizeof cfg);
+	cfg.mode = COLLECT_ACCOUNTS; /* each account asked (org mode: test_live_org_*) */
 	cfg.interval[SRC_CONFIG] = 2;
 	cfg.interval[SRC_GUARDDUTY] = 2;
 	if (live_start(&l, args, &cfg) != 0)
@@ -690,6 +691,7 @@ test_live_pause_then_manual_refresh(void **state)
 
 	(void)state;
 	memset(&cfg, 0, sizeof cfg);
+	cfg.mode = COLLECT_ACCOUNTS; /* each account asked (org mode: test_live_org_*) */
 	cfg.interval[SRC_CONFIG] = 1;
 	if (live_start(&l, args, &cfg) != 0)
 		skip();
@@ -722,6 +724,7 @@ test_live_detail_and_one_account(void **state)
 
 	(void)state;
 	memset(&cfg, 0, sizeof cfg);
+	cfg.mode = COLLECT_ACCOUNTS; /* each account asked (org mode: test_live_org_*) */
 	if (live_start(&l, args, &cfg) != 0)
 		skip();
 	live_run(&l, 1, 30000);
@@ -771,6 +774,7 @@ test_live_change_regions(void **state)
 
 	(void)state;
 	memset(&cfg, 0, sizeof cfg);
+	cfg.mode = COLLECT_ACCOUNTS; /* each account asked (org mode: test_live_org_*) */
 	if (live_start(&l, args, &cfg) != 0)
 		skip();
 	live_run(&l, 1, 30000);
@@ -805,6 +809,7 @@ test_live_free_while_calls_are_on_the_wire(void **state)
 
 	(void)state;
 	memset(&cfg, 0, sizeof cfg);
+	cfg.mode = COLLECT_ACCOUNTS; /* each account asked (org mode: test_live_org_*) */
 	if (live_start(&l, args, &cfg) != 0)
 		skip();
 	live_run(&l, 1, 1500);
@@ -814,6 +819,189 @@ test_live_free_while_calls_are_on_the_wire(void **state)
 	assert_true(p.inflight > 0);
 	/* live_stop frees the collector first, with calls pending, and closes the loop. */
 	live_stop(&l);
+}
+
+/* ---- org mode ---- */
+
+/*
+ * states.json changed by edit (a cJSON tree of the scenario, changed in
+ * place) into a file of its own; its path is written to path.
+ */
+static void
+scenario_variant(const char *name, void (*edit)(cJSON *root), char *path, size_t len)
+{
+	FILE *f = fopen(scenario("states.json"), "r");
+	char *text = xmalloc(1 << 16), *out;
+	size_t n;
+	cJSON *root;
+
+	assert_non_null(f);
+	n = fread(text, 1, (1 << 16) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	root = cJSON_Parse(text);
+	free(text);
+	assert_non_null(root);
+	edit(root);
+	out = cJSON_Print(root);
+	cJSON_Delete(root);
+	snprintf(path, len, "%s/test_collect_%s_%d.json", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+	    name, (int)getpid());
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(out, f);
+	fclose(f);
+	free(out);
+}
+
+static void
+no_aggregator(cJSON *root)
+{
+	cJSON_DeleteItemFromObject(root, "aggregator");
+	cJSON_AddNullToObject(root, "aggregator");
+}
+
+static long
+count_state(const struct model *m, int gd, enum model_state st)
+{
+	long n = 0;
+
+	for (size_t a = 0; a < model_naccounts(m); a++) {
+		for (size_t r = 0; r < model_nregions(m); r++) {
+			const struct model_cell *x = model_cell(m, a, r);
+
+			n += (gd ? x->gd.st.state : x->config.st.state) == st;
+		}
+	}
+	return n;
+}
+
+/* Config cells of accounts not asked at all (suspended, role denied). */
+static long
+count_inactive(const struct model *m)
+{
+	long n = 0;
+
+	for (size_t a = 0; a < model_naccounts(m); a++) {
+		if (model_account(m, a)->access.state != MS_OK)
+			n += (long)model_nregions(m);
+	}
+	return n;
+}
+
+/*
+ * --mode org on states.json: Config and GuardDuty values from the
+ * aggregators, the same the accounts give; the few cells the aggregators say
+ * nothing about (an SCP-denied region, Config or GuardDuty off) asked of
+ * the account, one call each; the next round finds the administrator and
+ * the aggregator again without asking.
+ */
+static void
+test_live_org_rounds(void **state)
+{
+	struct collect_config cfg;
+	struct collect_progress p;
+	struct live l;
+	const char *args[] = { "--scenario", scenario("states.json"), NULL };
+	const struct model_cell *x;
+	long sum1, deleg1, aggs1;
+
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.mode = COLLECT_ORG;
+	cfg.interval[SRC_CONFIG] = 2;
+	cfg.interval[SRC_GUARDDUTY] = 2;
+	if (live_start(&l, args, &cfg) != 0)
+		skip();
+	live_run(&l, 1, 30000);
+	assert_false(l.timed_out);
+	assert_int_equal(model_naccounts(l.m), 11);
+	x = cell(l.m, "200000000001", "eu-west-1"); /* the administrator's own findings */
+	assert_int_equal(x->gd.st.state, MS_OK);
+	assert_int_equal(x->gd.critical, 1);
+	assert_int_equal(x->gd.high, 1);
+	assert_int_equal(x->gd.low, 1);
+	assert_int_equal(x->gd.medium, 0); /* the archived one is not counted */
+	assert_float_equal(x->gd.max_severity, 9.1, 1e-6);
+	x = cell(l.m, "111111111111", "us-east-1"); /* a member's */
+	assert_int_equal(x->config.st.state, MS_OK);
+	assert_int_equal(x->config.noncompliant, 2);
+	assert_int_equal(x->gd.medium, 1);
+	assert_float_equal(x->gd.max_severity, 5.5, 1e-6);
+	x = cell(l.m, "200000000002", "us-east-1"); /* SCP: the account tells */
+	assert_int_equal(x->config.st.state, MS_DENIED);
+	assert_non_null(strstr(x->config.st.reason, "service control policy"));
+	assert_int_equal(x->gd.st.state, MS_DENIED);
+	assert_int_equal(cell(l.m, "200000000007", "us-east-1")->config.st.state, MS_OK);
+	assert_int_equal(count_state(l.m, 0, MS_LOADING) + count_state(l.m, 1, MS_LOADING), 0);
+	assert_int_equal(count_state(l.m, 0, MS_ERROR) + count_state(l.m, 1, MS_ERROR), 0);
+	/* Per account: exactly the cells without aggregator data (denied or disabled). */
+	assert_int_equal(sim_count(&l.sim, "config:GetComplianceSummaryByConfigRule"),
+	    count_state(l.m, 0, MS_DENIED) + count_state(l.m, 0, MS_DISABLED) -
+	    count_inactive(l.m));
+	assert_true(sim_count(&l.sim, "guardduty:ListMembers") > 0);
+	sum1 = sim_count(&l.sim, "config:GetAggregateConfigRuleComplianceSummary");
+	deleg1 = sim_count(&l.sim, "organizations:ListDelegatedAdministrators");
+	aggs1 = sim_count(&l.sim, "config:DescribeConfigurationAggregators");
+	assert_true(sum1 > 0);
+	assert_int_equal(deleg1, 2); /* config.amazonaws.com, guardduty.amazonaws.com */
+
+	live_run(&l, 2, 30000);
+	assert_false(l.timed_out);
+	assert_true(sim_count(&l.sim, "config:GetAggregateConfigRuleComplianceSummary") > sum1);
+	assert_int_equal(sim_count(&l.sim, "organizations:ListDelegatedAdministrators"), deleg1);
+	assert_int_equal(sim_count(&l.sim, "config:DescribeConfigurationAggregators"), aggs1);
+	collect_progress(l.c, &p);
+	assert_int_equal(p.errors, 0);
+	assert_float_equal(cell(l.m, "200000000001", "eu-west-1")->gd.max_severity, 9.1, 1e-6);
+	live_stop(&l);
+}
+
+/*
+ * No Config aggregator anywhere: --mode auto asks each account for Config
+ * (GuardDuty still from its administrator); --mode org says why in every
+ * Config cell.
+ */
+static void
+test_live_org_without_aggregator(void **state)
+{
+	char path[1024];
+	struct collect_config cfg;
+	struct live l;
+	const char *args[] = { "--scenario", path, NULL };
+	const struct model_cell *x;
+
+	(void)state;
+	scenario_variant("noagg", no_aggregator, path, sizeof path);
+	for (int org = 0; org < 2; org++) {
+		memset(&cfg, 0, sizeof cfg);
+		cfg.mode = org ? COLLECT_ORG : COLLECT_AUTO;
+		if (live_start(&l, args, &cfg) != 0) {
+			unlink(path);
+			skip();
+		}
+		live_run(&l, 1, 30000);
+		assert_false(l.timed_out);
+		x = cell(l.m, "111111111111", "us-east-1");
+		assert_int_equal(x->gd.st.state, MS_OK);
+		assert_int_equal(x->gd.medium, 1);
+		if (org) {
+			assert_int_equal(x->config.st.state, MS_ERROR);
+			assert_non_null(strstr(x->config.st.reason, "aggregator"));
+			assert_int_equal(sim_count(&l.sim, "config:GetComplianceSummaryByConfigRule"), 0);
+		} else {
+			assert_int_equal(x->config.st.state, MS_OK);
+			assert_int_equal(x->config.noncompliant, 2);
+			/* The SCP-denied region, asked of the account, is denied. */
+			assert_int_equal(cell(l.m, "200000000002", "us-east-1")->config.st.state,
+			    MS_DENIED);
+			assert_true(sim_count(&l.sim, "config:GetComplianceSummaryByConfigRule") > 10);
+		}
+		assert_int_equal(sim_count(&l.sim, "guardduty:ListMembers") > 0, 1);
+		assert_int_equal(count_state(l.m, 0, MS_LOADING) + count_state(l.m, 1, MS_LOADING), 0);
+		live_stop(&l);
+	}
+	unlink(path);
 }
 
 int
@@ -834,6 +1022,8 @@ main(void)
 		cmocka_unit_test(test_live_detail_and_one_account),
 		cmocka_unit_test(test_live_change_regions),
 		cmocka_unit_test(test_live_free_while_calls_are_on_the_wire),
+		cmocka_unit_test(test_live_org_rounds),
+		cmocka_unit_test(test_live_org_without_aggregator),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
