@@ -128,24 +128,32 @@ class Crashed(Exception):
     pass
 
 
-def run_measured(argv, env, timeout, out_path, err_path):
-    """Runs argv to completion: wall seconds, user+sys CPU and peak RSS of that
-    process alone (os.wait4), exit code (negative: killed by that signal)."""
+def run_measured(rusage, argv, env, timeout, out_path, err_path):
+    """Runs argv to completion under bench_rusage: wall seconds, user+sys CPU and
+    peak RSS of that process alone, and its exit code (negative: killed by that
+    signal). bench_rusage forks it from a small process: a child of this Python
+    process would carry the harness's own RSS in ru_maxrss."""
+    res_path = out_path + ".rusage"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        t0 = time.monotonic()
-        p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-        timer = threading.Timer(timeout, lambda: p.poll() is None and p.kill())
-        timer.start()
+        p = subprocess.Popen([rusage, res_path, "--"] + list(argv), env=env,
+                             stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                             start_new_session=True)
         try:
-            _, status, ru = os.wait4(p.pid, 0)
-        finally:
-            timer.cancel()
-        wall = time.monotonic() - t0
-    rc = os.waitstatus_to_exitcode(status)
-    p.returncode = rc  # reaped here: keep Popen from waiting again
-    return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "user": ru.ru_utime,
-            "sys": ru.ru_stime, "rss_kb": ru.ru_maxrss, "rc": rc,
-            "timed_out": wall >= timeout}
+            p.wait(timeout=timeout)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    try:
+        with open(res_path, encoding="utf-8") as f:
+            ru = json.load(f)
+    except (OSError, ValueError):
+        ru = {"wall_s": 0.0, "user_s": 0.0, "sys_s": 0.0, "maxrss_kb": 0, "exit": -1,
+              "signal": signal.SIGKILL if timed_out else 0}
+    rc = -ru["signal"] if ru["signal"] else ru["exit"]
+    return {"wall": ru["wall_s"], "cpu": ru["user_s"] + ru["sys_s"], "user": ru["user_s"],
+            "sys": ru["sys_s"], "rss_kb": ru["maxrss_kb"], "rc": rc, "timed_out": timed_out}
 
 
 def tail(path, n=1500):
@@ -245,6 +253,7 @@ class Bench:
         self.orgtop = os.path.join(self.build, "orgtop")
         self.awsim = os.path.join(self.build, "awsim")
         self.frame_bin = os.path.join(self.build, "bench", "bench_frame")
+        self.rusage = os.path.join(self.build, "bench", "bench_rusage")
         self.out = os.path.abspath(args.out or os.path.join(self.build, "bench"))
         os.makedirs(self.out, exist_ok=True)
         self.tmp = tempfile.mkdtemp(prefix="orgtop-bench-")
@@ -275,7 +284,7 @@ class Bench:
         out = os.path.join(self.tmp, label + ".json")
         err = os.path.join(self.tmp, label + ".err")
         sim.reset_stats()
-        r = run_measured(argv, clean_env(sim, self.tmp), timeout, out, err)
+        r = run_measured(self.rusage, argv, clean_env(sim, self.tmp), timeout, out, err)
         r["stats"] = sim.stats()
         r["stderr"] = tail(err, 800)
         r["doc"] = None
@@ -299,7 +308,7 @@ class Bench:
         sim.reset_stats()
         env = sim.env()
         env["AWS_MAX_ATTEMPTS"] = "3"
-        r = run_measured(argv, env, timeout, out, err)
+        r = run_measured(self.rusage, argv, env, timeout, out, err)
         r["stats"] = sim.stats()
         r["doc"] = None
         if r["rc"] not in (0, 1) or r["timed_out"]:
@@ -818,7 +827,8 @@ def notes(res, latency):
     out.append("Connections: awsim's count of accepted connections; the target is the "
                "per-host cap (orgtop sets --concurrency as the per-host cap) x 1 host. "
                "orgtop does not report its own count.")
-    out.append("CPU and peak RSS are the child process's own (wait4 rusage). The peer is "
+    out.append("CPU and peak RSS are each process's own (wait4 rusage, taken by bench_rusage). "
+               "The peer is "
                "tests/bench/peer_boto3.py (boto3 clients, standard retry mode, a "
                "ThreadPoolExecutor; the same calls and the same JSON), at its best pool "
                "size from the sweep.")
@@ -865,7 +875,7 @@ def main():
     a = ap.parse_args()
 
     b = Bench(a)
-    for path in (b.orgtop, b.awsim, b.frame_bin):
+    for path in (b.orgtop, b.awsim, b.frame_bin, b.rusage):
         if not os.access(path, os.X_OK):
             print("bench: %s is missing: run make bench" % path, file=sys.stderr)
             return 2
