@@ -73,8 +73,10 @@ struct sso_job {
 	size_t nas, capas;
 	enum model_state fail_st; /* MS_OK, or the state every account gets */
 	char why[256];
+	int why_sso;              /* why is the expired SSO session, already said once */
 	enum model_state disc_st; /* the worst discovery failure */
 	char disc_why[256];
+	int disc_sso;
 	struct sso_name *names;
 	size_t nnames, capnames;
 };
@@ -115,8 +117,10 @@ job_reset(struct sso_job *j)
 	j->waiting_regions = 0;
 	j->fail_st = MS_OK;
 	j->why[0] = '\0';
+	j->why_sso = 0;
 	j->disc_st = MS_OK;
 	j->disc_why[0] = '\0';
+	j->disc_sso = 0;
 	for (size_t i = 0; i < j->nnames; i++)
 		j->names[i].asked = 0;
 }
@@ -168,11 +172,12 @@ name_add(struct sso_job *j, const char *id)
 
 /* A failure that makes the whole answer unusable. */
 static void
-job_fail(struct sso_job *j, enum model_state st, const char *why)
+job_fail(struct sso_job *j, enum model_state st, const char *why, int sso_expired)
 {
 	if (j->fail_st == MS_OK || (st == MS_DENIED && j->fail_st != MS_DENIED)) {
 		j->fail_st = st;
 		snprintf(j->why, sizeof j->why, "%s", why);
+		j->why_sso = sso_expired;
 	}
 }
 
@@ -291,7 +296,7 @@ psets_page(const struct aws_result *res, void *arg)
 		return 1;
 	j = job(t->c);
 	if (ssoadmin_list_permission_sets_decode(res->json, &r, &cause) != 0) {
-		job_fail(j, MS_ERROR, cause);
+		job_fail(j, MS_ERROR, cause, 0);
 		free(cause);
 		return 1;
 	}
@@ -350,7 +355,7 @@ ps_accounts_page(const struct aws_result *res, void *arg)
 		return 1;
 	j = job(c);
 	if (ssoadmin_list_accounts_for_provisioned_permission_set_decode(res->json, &r, &cause) != 0) {
-		job_fail(j, MS_ERROR, cause);
+		job_fail(j, MS_ERROR, cause, 0);
 		free(cause);
 		return 1;
 	}
@@ -379,7 +384,7 @@ assignments_page(const struct aws_result *res, void *arg)
 		return 1;
 	j = job(c);
 	if (ssoadmin_list_account_assignments_decode(res->json, &r, &cause) != 0) {
-		job_fail(j, MS_ERROR, cause);
+		job_fail(j, MS_ERROR, cause, 0);
 		free(cause);
 		return 1;
 	}
@@ -542,10 +547,11 @@ sso_fail(struct task *t, const struct collect__verdict *v)
 		if (j->disc_st != MS_DENIED) {
 			j->disc_st = v->st;
 			snprintf(j->disc_why, sizeof j->disc_why, "%s", v->reason);
+			j->disc_sso = v->sso_expired;
 		}
 		return;
 	}
-	job_fail(j, v->st, v->reason);
+	job_fail(j, v->st, v->reason, v->sso_expired);
 }
 
 /* Every SSO task ends here (finished or failed): the job ends with its last task. */
@@ -621,9 +627,9 @@ sso_finish_job(struct collect *c)
 	}
 	if (!j->found) {
 		if (j->disc_st == MS_DENIED || j->disc_st == MS_ERROR)
-			job_fail(j, j->disc_st, j->disc_why);
+			job_fail(j, j->disc_st, j->disc_why, j->disc_sso);
 		else
-			job_fail(j, MS_DISABLED, "IAM Identity Center not enabled");
+			job_fail(j, MS_DISABLED, "IAM Identity Center not enabled", 0);
 	}
 	j->have_result = 1;
 	collect__sso_apply(c);
@@ -710,7 +716,8 @@ collect__sso_apply(struct collect *c)
 		else
 			apply_account(c, j, a, now);
 	}
-	if (j->fail_st != MS_OK && j->fail_st != MS_DISABLED)
+	/* An expired SSO session is said once, by collect__task_failed(), not again here. */
+	if (j->fail_st != MS_OK && j->fail_st != MS_DISABLED && !(j->why_sso && c->sso_expired_said))
 		collect__msg(c, LOG_WARN, "Identity Center assignments: %s", j->why);
 	if (j->running) {
 		j->running = 0;
@@ -752,7 +759,7 @@ collect__sso_start(struct collect *c)
 	home = c->sso_region != NULL ? c->sso_region : aws_client_region(c->client);
 	r = collect__region_id(c, home);
 	if (r <= 0) {
-		job_fail(j, MS_ERROR, "no region to find Identity Center in");
+		job_fail(j, MS_ERROR, "no region to find Identity Center in", 0);
 		j->have_result = 1;
 		collect__sso_apply(c);
 		return;
