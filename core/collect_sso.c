@@ -48,6 +48,13 @@ struct sso_assign {
 	char *principal_id;
 };
 
+/* One account whose ListAccountAssignments failed: only that account's answer is lost. */
+struct sso_acct_fail {
+	char account[13];
+	enum model_state st;
+	char why[200];
+};
+
 /* A principal's display name, cached across refreshes. */
 struct sso_name {
 	char *id;
@@ -77,6 +84,8 @@ struct sso_job {
 	enum model_state disc_st; /* the worst discovery failure */
 	char disc_why[256];
 	int disc_sso;
+	struct sso_acct_fail *afail; /* accounts whose assignments could not be read */
+	size_t nafail, capafail;
 	struct sso_name *names;
 	size_t nnames, capnames;
 };
@@ -106,6 +115,9 @@ job_reset(struct sso_job *j)
 	free(j->as);
 	j->as = NULL;
 	j->nas = j->capas = 0;
+	free(j->afail);
+	j->afail = NULL;
+	j->nafail = j->capafail = 0;
 	free(j->instance_arn);
 	free(j->store_id);
 	j->instance_arn = j->store_id = NULL;
@@ -179,6 +191,60 @@ job_fail(struct sso_job *j, enum model_state st, const char *why, int sso_expire
 		snprintf(j->why, sizeof j->why, "%s", why);
 		j->why_sso = sso_expired;
 	}
+}
+
+/*
+ * One account's assignments could not be read (after the client's retries):
+ * that account's SSO item fails, the others keep theirs. Before, one failed
+ * call of thousands spoiled every account (the fault storm of issue 7 found it).
+ */
+static void
+acct_fail(struct sso_job *j, const char *account, enum model_state st, const char *why)
+{
+	if (j->nafail == j->capafail) {
+		j->capafail = j->capafail ? j->capafail * 2 : 8;
+		j->afail = xreallocarray(j->afail, j->capafail, sizeof *j->afail);
+	}
+	snprintf(j->afail[j->nafail].account, sizeof j->afail[j->nafail].account, "%s", account);
+	j->afail[j->nafail].st = st;
+	snprintf(j->afail[j->nafail].why, sizeof j->afail[j->nafail].why, "%s", why);
+	j->nafail++;
+}
+
+static int
+acct_fail_cmp(const void *x, const void *y)
+{
+	const struct sso_acct_fail *a = x, *b = y;
+
+	return memcmp(a->account, b->account, 12);
+}
+
+/* Sorts the failures by account and drops repeats (an account fails once per set). */
+static void
+acct_fail_sort(struct sso_job *j)
+{
+	size_t n = 0;
+
+	if (j->nafail < 2)
+		return;
+	qsort(j->afail, j->nafail, sizeof *j->afail, acct_fail_cmp);
+	for (size_t i = 0; i < j->nafail; i++) {
+		if (n == 0 || memcmp(j->afail[n - 1].account, j->afail[i].account, 12) != 0)
+			j->afail[n++] = j->afail[i];
+	}
+	j->nafail = n;
+}
+
+/* The failure of account id, or NULL (after acct_fail_sort()). */
+static const struct sso_acct_fail *
+acct_failed(const struct sso_job *j, const char *account)
+{
+	struct sso_acct_fail key;
+
+	if (j->nafail == 0)
+		return NULL;
+	memcpy(key.account, account, 12);
+	return bsearch(&key, j->afail, j->nafail, sizeof *j->afail, acct_fail_cmp);
 }
 
 static struct task *
@@ -384,7 +450,7 @@ assignments_page(const struct aws_result *res, void *arg)
 		return 1;
 	j = job(c);
 	if (ssoadmin_list_account_assignments_decode(res->json, &r, &cause) != 0) {
-		job_fail(j, MS_ERROR, cause, 0);
+		acct_fail(j, t->arg, MS_ERROR, cause);
 		free(cause);
 		return 1;
 	}
@@ -551,6 +617,11 @@ sso_fail(struct task *t, const struct collect__verdict *v)
 		}
 		return;
 	}
+	if (t->step == SSO_ASSIGNMENTS && !v->sso_expired && !v->creds_failed &&
+	    v->st != MS_DENIED) {
+		acct_fail(j, t->arg, v->st, v->reason);
+		return;
+	}
 	job_fail(j, v->st, v->reason, v->sso_expired);
 }
 
@@ -692,6 +763,20 @@ apply_account(struct collect *c, struct sso_job *j, const struct collect_account
 	model_set_sso(c->m, (size_t)a->model, out, n, now);
 }
 
+/* The job's answer for one account: its assignments, or why there are none. */
+static void
+sso_apply_one(struct collect *c, struct sso_job *j, const struct collect_account *a, double now)
+{
+	const struct sso_acct_fail *f = acct_failed(j, a->id);
+
+	if (j->fail_st != MS_OK)
+		model_set_state(c->m, (size_t)a->model, -1, MI_SSO, j->fail_st, j->why, now);
+	else if (f != NULL)
+		model_set_state(c->m, (size_t)a->model, -1, MI_SSO, f->st, f->why, now);
+	else
+		apply_account(c, j, a, now);
+}
+
 void
 collect__sso_apply(struct collect *c)
 {
@@ -706,16 +791,17 @@ collect__sso_apply(struct collect *c)
 	    j->nas, j->nps);
 	if (j->fail_st == MS_OK && j->nas > 1)
 		qsort(j->as, j->nas, sizeof *j->as, assign_cmp);
+	acct_fail_sort(j);
 	for (size_t i = 0; i < c->naccts; i++) {
 		const struct collect_account *a = &c->accts[i];
 
 		if (a->model < 0 || a->phase == AP_INACTIVE || a->phase == AP_GONE)
 			continue;
-		if (j->fail_st != MS_OK)
-			model_set_state(c->m, (size_t)a->model, -1, MI_SSO, j->fail_st, j->why, now);
-		else
-			apply_account(c, j, a, now);
+		sso_apply_one(c, j, a, now);
 	}
+	if (j->fail_st == MS_OK && j->nafail > 0)
+		collect__msg(c, LOG_WARN, "Identity Center assignments of %zu account%s could not "
+		    "be read: %s", j->nafail, j->nafail == 1 ? "" : "s", j->afail[0].why);
 	/* An expired SSO session is said once, by collect__task_failed(), not again here. */
 	if (j->fail_st != MS_OK && j->fail_st != MS_DISABLED && !(j->why_sso && c->sso_expired_said))
 		collect__msg(c, LOG_WARN, "Identity Center assignments: %s", j->why);
@@ -734,10 +820,7 @@ collect__sso_account(struct collect *c, int32_t i)
 	if (j == NULL || !j->applied || a == NULL || a->model < 0 || a->phase == AP_INACTIVE ||
 	    a->phase == AP_GONE)
 		return;
-	if (j->fail_st != MS_OK)
-		model_set_state(c->m, (size_t)a->model, -1, MI_SSO, j->fail_st, j->why, util_now());
-	else
-		apply_account(c, j, a, util_now());
+	sso_apply_one(c, j, a, util_now());
 }
 
 void
