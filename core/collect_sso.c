@@ -72,6 +72,13 @@ struct sso_assign {
 	uint32_t name; /* index in names: the principal */
 };
 
+/* One account whose ListAccountAssignments failed: only that account's answer is lost. */
+struct sso_acct_fail {
+	char account[13];
+	enum model_state st;
+	char why[200];
+};
+
 /* A principal (its id and display name), cached across refreshes. */
 struct sso_name {
 	char *id;
@@ -108,8 +115,12 @@ struct sso_job {
 	size_t nas, capas;
 	enum model_state fail_st; /* MS_OK, or the state every account gets */
 	char why[256];
+	int why_sso;              /* why is the expired SSO session, already said once */
 	enum model_state disc_st; /* the worst discovery failure */
 	char disc_why[256];
+	int disc_sso;
+	struct sso_acct_fail *afail; /* accounts whose assignments could not be read */
+	size_t nafail, capafail;
 	struct sso_name *names;
 	size_t nnames, capnames;
 	uint32_t *nhash;        /* open addressing on names[].id: index + 1, 0 empty */
@@ -142,6 +153,9 @@ job_reset(struct sso_job *j)
 	free(j->as);
 	j->as = NULL;
 	j->nas = j->capas = 0;
+	free(j->afail);
+	j->afail = NULL;
+	j->nafail = j->capafail = 0;
 	free(j->instance_arn);
 	free(j->store_id);
 	j->instance_arn = j->store_id = NULL;
@@ -158,8 +172,10 @@ job_reset(struct sso_job *j)
 	j->by_principal = 0;
 	j->fail_st = MS_OK;
 	j->why[0] = '\0';
+	j->why_sso = 0;
 	j->disc_st = MS_OK;
 	j->disc_why[0] = '\0';
+	j->disc_sso = 0;
 	for (size_t i = 0; i < j->nnames; i++) {
 		j->names[i].asked = 0;
 		j->names[i].listed = 0;
@@ -281,12 +297,67 @@ principal_wins(const struct sso_job *j)
 
 /* A failure that makes the whole answer unusable. */
 static void
-job_fail(struct sso_job *j, enum model_state st, const char *why)
+job_fail(struct sso_job *j, enum model_state st, const char *why, int sso_expired)
 {
 	if (j->fail_st == MS_OK || (st == MS_DENIED && j->fail_st != MS_DENIED)) {
 		j->fail_st = st;
 		snprintf(j->why, sizeof j->why, "%s", why);
+		j->why_sso = sso_expired;
 	}
+}
+
+/*
+ * One account's assignments could not be read (after the client's retries):
+ * that account's SSO item fails, the others keep theirs. Before, one failed
+ * call of thousands spoiled every account (the fault storm of issue 7 found it).
+ */
+static void
+acct_fail(struct sso_job *j, const char *account, enum model_state st, const char *why)
+{
+	if (j->nafail == j->capafail) {
+		j->capafail = j->capafail ? j->capafail * 2 : 8;
+		j->afail = xreallocarray(j->afail, j->capafail, sizeof *j->afail);
+	}
+	snprintf(j->afail[j->nafail].account, sizeof j->afail[j->nafail].account, "%s", account);
+	j->afail[j->nafail].st = st;
+	snprintf(j->afail[j->nafail].why, sizeof j->afail[j->nafail].why, "%s", why);
+	j->nafail++;
+}
+
+static int
+acct_fail_cmp(const void *x, const void *y)
+{
+	const struct sso_acct_fail *a = x, *b = y;
+
+	return memcmp(a->account, b->account, 12);
+}
+
+/* Sorts the failures by account and drops repeats (an account fails once per set). */
+static void
+acct_fail_sort(struct sso_job *j)
+{
+	size_t n = 0;
+
+	if (j->nafail < 2)
+		return;
+	qsort(j->afail, j->nafail, sizeof *j->afail, acct_fail_cmp);
+	for (size_t i = 0; i < j->nafail; i++) {
+		if (n == 0 || memcmp(j->afail[n - 1].account, j->afail[i].account, 12) != 0)
+			j->afail[n++] = j->afail[i];
+	}
+	j->nafail = n;
+}
+
+/* The failure of account id, or NULL (after acct_fail_sort()). */
+static const struct sso_acct_fail *
+acct_failed(const struct sso_job *j, const char *account)
+{
+	struct sso_acct_fail key;
+
+	if (j->nafail == 0)
+		return NULL;
+	memcpy(key.account, account, 12);
+	return bsearch(&key, j->afail, j->nafail, sizeof *j->afail, acct_fail_cmp);
 }
 
 static struct task *
@@ -409,7 +480,7 @@ psets_page(const struct aws_result *res, void *arg)
 		return 1;
 	j = job(t->c);
 	if (ssoadmin_list_permission_sets_decode(res->json, &r, &cause) != 0) {
-		job_fail(j, MS_ERROR, cause);
+		job_fail(j, MS_ERROR, cause, 0);
 		free(cause);
 		return 1;
 	}
@@ -468,7 +539,7 @@ ps_accounts_page(const struct aws_result *res, void *arg)
 		return 1;
 	j = job(c);
 	if (ssoadmin_list_accounts_for_provisioned_permission_set_decode(res->json, &r, &cause) != 0) {
-		job_fail(j, MS_ERROR, cause);
+		job_fail(j, MS_ERROR, cause, 0);
 		free(cause);
 		return 1;
 	}
@@ -586,7 +657,11 @@ assignments_page(const struct aws_result *res, void *arg)
 	    ssoadmin_list_account_assignments_for_principal_decode(res->json, &r, &cause) :
 	    ssoadmin_list_account_assignments_decode(res->json, &r, &cause);
 	if (rc != 0) {
-		job_fail(j, MS_ERROR, cause);
+		/* Asked per account, only that account is spoiled; per principal, every one. */
+		if (t->step == SSO_FOR_PRINCIPAL)
+			job_fail(j, MS_ERROR, cause, 0);
+		else
+			acct_fail(j, t->arg, MS_ERROR, cause);
 		free(cause);
 		return 1;
 	}
@@ -802,10 +877,16 @@ sso_fail(struct task *t, const struct collect__verdict *v)
 		if (j->disc_st != MS_DENIED) {
 			j->disc_st = v->st;
 			snprintf(j->disc_why, sizeof j->disc_why, "%s", v->reason);
+			j->disc_sso = v->sso_expired;
 		}
 		return;
 	}
-	job_fail(j, v->st, v->reason);
+	if (t->step == SSO_ASSIGNMENTS && !v->sso_expired && !v->creds_failed &&
+	    v->st != MS_DENIED) {
+		acct_fail(j, t->arg, v->st, v->reason);
+		return;
+	}
+	job_fail(j, v->st, v->reason, v->sso_expired);
 }
 
 /* Every SSO task ends here (finished or failed): the job ends with its last task. */
@@ -885,9 +966,9 @@ sso_finish_job(struct collect *c)
 	}
 	if (!j->found) {
 		if (j->disc_st == MS_DENIED || j->disc_st == MS_ERROR)
-			job_fail(j, j->disc_st, j->disc_why);
+			job_fail(j, j->disc_st, j->disc_why, j->disc_sso);
 		else
-			job_fail(j, MS_DISABLED, "IAM Identity Center not enabled");
+			job_fail(j, MS_DISABLED, "IAM Identity Center not enabled", 0);
 	}
 	j->have_result = 1;
 	collect__sso_apply(c);
@@ -973,6 +1054,20 @@ apply_account(struct collect *c, struct sso_job *j, const struct collect_account
 	model_set_sso(c->m, (size_t)a->model, out, n, now);
 }
 
+/* The job's answer for one account: its assignments, or why there are none. */
+static void
+sso_apply_one(struct collect *c, struct sso_job *j, const struct collect_account *a, double now)
+{
+	const struct sso_acct_fail *f = acct_failed(j, a->id);
+
+	if (j->fail_st != MS_OK)
+		model_set_state(c->m, (size_t)a->model, -1, MI_SSO, j->fail_st, j->why, now);
+	else if (f != NULL)
+		model_set_state(c->m, (size_t)a->model, -1, MI_SSO, f->st, f->why, now);
+	else
+		apply_account(c, j, a, now);
+}
+
 void
 collect__sso_apply(struct collect *c)
 {
@@ -987,18 +1082,20 @@ collect__sso_apply(struct collect *c)
 	    j->nas, j->nps);
 	if (j->fail_st == MS_OK)
 		assign_sort_unique(j);
+	acct_fail_sort(j);
 	/* Every account the walk found, suspended ones too: Identity Center keeps theirs. */
 	for (size_t i = 0; i < c->naccts; i++) {
 		const struct collect_account *a = &c->accts[i];
 
 		if (a->model < 0 || a->phase == AP_GONE)
 			continue;
-		if (j->fail_st != MS_OK)
-			model_set_state(c->m, (size_t)a->model, -1, MI_SSO, j->fail_st, j->why, now);
-		else
-			apply_account(c, j, a, now);
+		sso_apply_one(c, j, a, now);
 	}
-	if (j->fail_st != MS_OK && j->fail_st != MS_DISABLED)
+	if (j->fail_st == MS_OK && j->nafail > 0)
+		collect__msg(c, LOG_WARN, "Identity Center assignments of %zu account%s could not "
+		    "be read: %s", j->nafail, j->nafail == 1 ? "" : "s", j->afail[0].why);
+	/* An expired SSO session is said once, by collect__task_failed(), not again here. */
+	if (j->fail_st != MS_OK && j->fail_st != MS_DISABLED && !(j->why_sso && c->sso_expired_said))
 		collect__msg(c, LOG_WARN, "Identity Center assignments: %s", j->why);
 	if (j->running) {
 		j->running = 0;
@@ -1014,10 +1111,7 @@ collect__sso_account(struct collect *c, int32_t i)
 
 	if (j == NULL || !j->applied || a == NULL || a->model < 0 || a->phase == AP_GONE)
 		return;
-	if (j->fail_st != MS_OK)
-		model_set_state(c->m, (size_t)a->model, -1, MI_SSO, j->fail_st, j->why, util_now());
-	else
-		apply_account(c, j, a, util_now());
+	sso_apply_one(c, j, a, util_now());
 }
 
 void
@@ -1039,7 +1133,7 @@ collect__sso_start(struct collect *c)
 	home = c->sso_region != NULL ? c->sso_region : aws_client_region(c->client);
 	r = collect__region_id(c, home);
 	if (r <= 0) {
-		job_fail(j, MS_ERROR, "no region to find Identity Center in");
+		job_fail(j, MS_ERROR, "no region to find Identity Center in", 0);
 		j->have_result = 1;
 		collect__sso_apply(c);
 		return;

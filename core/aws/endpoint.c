@@ -251,6 +251,18 @@ endpoint__parse_url(const char *url, struct endpoint *out, int *loopback)
 	hostname[hn] = '\0';
 	if (hostname[0] != '[' && strspn(hostname, "abcdefghijklmnopqrstuvwxyz0123456789.-_") != hn)
 		return "the host has characters a host name cannot have";
+	if (hostname[0] == '[') {
+		char v6[INET6_ADDRSTRLEN + 1];
+		struct in6_addr a6;
+
+		/* "[...]" must hold an IPv6 address (found by fuzz_endpoint: "[ht1]" passed). */
+		if (hn - 2 >= sizeof v6)
+			return "the IPv6 address is not valid";
+		memcpy(v6, hostname + 1, hn - 2);
+		v6[hn - 2] = '\0';
+		if (inet_pton(AF_INET6, v6, &a6) != 1)
+			return "the IPv6 address is not valid";
+	}
 	if (port != NULL) {
 		char pbuf[8];
 		size_t pl = (size_t)(path - port);

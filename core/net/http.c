@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <curl/curl.h>
@@ -40,6 +41,12 @@
 #endif
 
 #define HTTP_DEF_MAX_CONN 64u
+/*
+ * Descriptors left to everything but connections: the cache, the log, the
+ * config and credential files, credential_process pipes, the terminal,
+ * libuv's own, curl's resolver.
+ */
+#define HTTP_FD_RESERVE 32u
 #define HTTP_DEF_CONNECT_S 10u
 #define HTTP_DEF_LOW_SPEED_S 30u
 #define HTTP_DEF_LOW_SPEED 1u
@@ -585,6 +592,27 @@ http__defer(struct http_call *call, enum http_error err)
 
 /* --- the engine ------------------------------------------------------------- */
 
+/*
+ * The connection pool never takes the descriptors the rest of the program
+ * needs: at most the soft RLIMIT_NOFILE less HTTP_FD_RESERVE (half the limit
+ * when it is that small). Found with `ulimit -n 256` and --concurrency 1024:
+ * the pool kept every descriptor and the cache could not be saved.
+ */
+static unsigned
+http__fd_cap(unsigned want)
+{
+	struct rlimit rl;
+	rlim_t room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return want;
+	room = rl.rlim_cur > 2 * HTTP_FD_RESERVE ? rl.rlim_cur - HTTP_FD_RESERVE :
+						   rl.rlim_cur / 2;
+	if (room < 1)
+		room = 1;
+	return (rlim_t)want < room ? want : (unsigned)room;
+}
+
 struct http_engine *
 http_engine_new(uv_loop_t *loop, const struct http_config *cfg, char **cause)
 {
@@ -629,6 +657,9 @@ http_engine_new(uv_loop_t *loop, const struct http_config *cfg, char **cause)
 	e->user_agent = e->cfg.user_agent != NULL ? xstrdup(e->cfg.user_agent) :
 						    xstrdup("orgtop/" ORGTOP_VERSION);
 	e->cfg.user_agent = e->user_agent;
+	e->cfg.max_connections = http__fd_cap(e->cfg.max_connections);
+	if (e->cfg.max_host_connections > e->cfg.max_connections)
+		e->cfg.max_host_connections = e->cfg.max_connections;
 	e->pool = xcalloc(HTTP_POOL_MAX, sizeof *e->pool);
 
 	e->share = curl_share_init();

@@ -39,7 +39,8 @@
  * Strings are copied by http_engine_new().
  */
 struct http_config {
-	unsigned max_connections;      /* 64: open connections in total */
+	unsigned max_connections;      /* 64: open connections in total (capped to leave 32
+	                                  descriptors of RLIMIT_NOFILE to the rest) */
 	unsigned max_host_connections; /* max_connections: open connections per host */
 	unsigned connect_timeout_s;    /* 10: TCP + TLS handshake */
 	unsigned low_speed_time_s;     /* 30: abort when slower than low_speed_limit this long */

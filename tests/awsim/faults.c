@@ -30,6 +30,7 @@ struct rule {
 	int bucket;  /* token bucket (rate, burst) */
 	double rate, burst, tokens, last;
 	int first;   /* the first N matching calls, then pass (-1: always) */
+	int never;   /* "throttle": "never": exempt from the random --throttle rate */
 	int page;    /* error on this page (1-based), 0: any call */
 	int status;
 	char code[64];
@@ -224,9 +225,13 @@ faults__rule(struct faults *f, const cJSON *j, const char *where, struct rule *r
 			r->kind = R_THROTTLE;
 			if (cJSON_IsString(it) && strcmp(it->valuestring, "always") == 0)
 				continue;
+			if (cJSON_IsString(it) && strcmp(it->valuestring, "never") == 0) {
+				r->never = 1;
+				continue;
+			}
 			if (!cJSON_IsObject(it)) {
-				*cause = xasprintf("%s.throttle: expected \"always\", {\"rate\":R,\"burst\":B} "
-				    "or {\"first\":N}", where);
+				*cause = xasprintf("%s.throttle: expected \"always\", \"never\", "
+				    "{\"rate\":R,\"burst\":B} or {\"first\":N}", where);
 				return -1;
 			}
 			if (cJSON_GetObjectItem(it, "first")) {
@@ -492,7 +497,7 @@ faults__u(const struct call *c, uint64_t tag)
 int
 faults_apply(struct faults *f, struct call *c, struct fault_dec *d)
 {
-	int i, act = 0, status = 0;
+	int i, act = 0, status = 0, exempt = 0;
 	double now;
 
 	if (!atomic_load(&f->active))
@@ -503,7 +508,9 @@ faults_apply(struct faults *f, struct call *c, struct fault_dec *d)
 		struct rule *r = &f->rules[i];
 		if (r->page || !faults__match(r, c))
 			continue;
-		if (r->kind == R_THROTTLE) {
+		if (r->kind == R_THROTTLE && r->never) {
+			exempt = 1;
+		} else if (r->kind == R_THROTTLE) {
 			if (r->bucket) {
 				r->tokens = fmin(r->burst, r->tokens + (now - r->last) * r->rate);
 				r->last = now;
@@ -522,7 +529,7 @@ faults_apply(struct faults *f, struct call *c, struct fault_dec *d)
 		}
 		r->count++;
 	}
-	if (!act && f->throttle > 0 && faults__u(c, 1) < f->throttle)
+	if (!act && !exempt && f->throttle > 0 && faults__u(c, 1) < f->throttle)
 		act = 1;
 	if (!act && f->errors > 0 && faults__u(c, 2) < f->errors) {
 		act = 3;

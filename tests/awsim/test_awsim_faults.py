@@ -150,6 +150,13 @@ class Faults(unittest.TestCase):
             list(ex.map(lambda c: c.get_caller_identity(), clients))
         self.assertLess(time.time() - t0, 6.0 if os.environ.get("ORGTOP_SANITIZER") else 2.5)
 
+    def test_never_exempts_from_the_random_throttle(self):
+        self.sim.faults({"throttle": 1.0, "rules": [{"api": "organizations:*",
+                                                     "throttle": "never"}]})
+        self.assertEqual(len(self.sim.client("organizations").list_roots()["Roots"]), 1)
+        self.assertEqual(err(self.sim.client("config", creds=self.keys).describe_config_rules),
+                         ("ThrottlingException", 400))
+
     def test_control_validation(self):
         import urllib.error
         import urllib.request

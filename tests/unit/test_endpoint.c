@@ -272,6 +272,12 @@ test_malformed_urls(void **state)
 	expect_refused("https://host.example/\r\nX: y", "control");
 	expect_refused("https://ho%st.example", "host");
 	expect_refused("https://[::1", "']'");
+	/* Found by fuzz_endpoint: brackets that hold no IPv6 address passed. */
+	expect_refused("https://[ht1]/", "IPv6");
+	expect_refused("https://[]", "IPv6");
+	expect_refused("http://[127.0.0.1]:80", "IPv6");
+	expect_accepted("https://[2001:db8::1]:8443/x", "https://[2001:db8::1]:8443/x",
+	    "[2001:db8::1]:8443");
 }
 
 static void
