@@ -95,6 +95,8 @@ static const struct task_ops *const ops_of[TK__COUNT] = {
 };
 
 static void round_begin(struct collect *c);
+static void acct_drop_creds(struct collect *c, int32_t i);
+static int acct_has_pending(const struct collect_account *a);
 static void source_start(struct collect *c, enum collect_source s);
 static void tick_arm(struct collect *c);
 
@@ -162,6 +164,10 @@ task_alloc(struct collect *c)
 static void
 task_release(struct collect *c, struct task *t)
 {
+	int32_t account = t->account;
+
+	if (account >= 0 && (size_t)account < c->naccts && c->accts[account].ntasks > 0)
+		c->accts[account].ntasks--;
 	if (t->aprev != NULL)
 		t->aprev->anext = t->anext;
 	else
@@ -175,6 +181,8 @@ task_release(struct collect *c, struct task *t)
 	} else {
 		free(t);
 	}
+	if (account >= 0 && (size_t)account < c->naccts)
+		acct_drop_creds(c, account);
 }
 
 /* A task whose collector is gone: only its own memory is left to free. */
@@ -198,6 +206,8 @@ collect__task_new(struct collect *c, enum task_kind kind, int32_t account, unsig
 	t = task_alloc(c);
 	t->kind = (uint8_t)kind;
 	t->account = account;
+	if (account >= 0 && (size_t)account < c->naccts)
+		c->accts[account].ntasks++;
 	t->region = (uint16_t)region;
 	t->src = (uint8_t)src;
 	t->lane = (uint8_t)lane;
@@ -481,9 +491,32 @@ collect__acct_model(const struct collect *c, int32_t i)
 }
 
 struct creds_provider *
-collect__acct_creds(struct collect *c, const struct collect_account *a)
+collect__acct_creds(struct collect *c, struct collect_account *a)
 {
-	return a->own || a->creds == NULL ? c->base : a->creds;
+	return collect__acct_role(c, a);
+}
+
+/* Account i's role credentials, once nothing will use them again (--once). */
+static void
+acct_drop_creds(struct collect *c, int32_t i)
+{
+	struct collect_account *a = &c->accts[i];
+
+	if (!c->once || a->creds == NULL || a->own || a->ntasks > 0 || acct_has_pending(a) ||
+	    a->prep_queued || a->phase == AP_NEW || a->phase == AP_PREP ||
+	    collect__agg_holds(c, i))
+		return;
+	creds_provider_free(a->creds);
+	a->creds = NULL;
+}
+
+void
+collect__creds_sweep(struct collect *c)
+{
+	if (!c->once)
+		return;
+	for (size_t i = 0; i < c->naccts; i++)
+		acct_drop_creds(c, (int32_t)i);
 }
 
 /* The ready ring: accounts with leaves pending, urgent ones first. */
@@ -1060,6 +1093,7 @@ leaf_task(struct collect *c, int32_t i, enum task_kind kind, unsigned r)
 
 	t->kind = (uint8_t)kind;
 	t->account = i;
+	c->accts[i].ntasks++;
 	t->region = (uint16_t)r;
 	t->src = (uint8_t)(kind == TK_CONFIG ? SRC_CONFIG : kind == TK_GD ? SRC_GUARDDUTY :
 	    SRC_BUDGETS);

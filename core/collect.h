@@ -31,6 +31,17 @@ enum collect_source {
 	SRC__COUNT
 };
 
+/*
+ * Where Config and GuardDuty come from (collect_agg.c; docs/JSON.md):
+ *  - COLLECT_ACCOUNTS: each account x region is asked.
+ *  - COLLECT_ORG: the organization's Config aggregator and GuardDuty's
+ *    delegated administrator; what they do not reach is asked of the accounts
+ *    (a region they do not cover; up to 2,000 cells they have no data for);
+ *    when they cannot be used at all the cells say why.
+ *  - COLLECT_AUTO (the default): COLLECT_ORG, but a source the aggregators
+ *    cannot serve is asked per account instead.
+ * Budgets, SSO and spend are the same in every mode.
+ */
 enum collect_mode { COLLECT_AUTO, COLLECT_ACCOUNTS, COLLECT_ORG };
 
 struct collect_config {

@@ -122,6 +122,7 @@ struct agg_region {
 	uint8_t members_done;      /* GuardDuty: ListMembers is finished */
 	uint8_t top_started;       /* GuardDuty: the highest-severity stage is queued */
 	uint8_t gap;               /* AR_FAILED: the aggregator does not cover the region */
+	uint8_t released;          /* AR_DONE: its values went to the model and were freed */
 	char why[200];             /* AR_FAILED: the reason */
 	char det[72];              /* GuardDuty: the administrator's detector here */
 	unsigned inflight[GD_STAGES + 1];
@@ -137,6 +138,7 @@ struct agg_src {
 	uint8_t waiting_regions; /* Config: round 2 waits for the region list */
 	uint8_t decided;        /* DECIDE_*: what the cells without data become */
 	uint8_t decide_unit;    /* the decision holds a work unit */
+	size_t silent;          /* cells without data counted so far (ready accounts, done regions) */
 	unsigned disc_pending;  /* discovery tasks outstanding */
 	int disc_unit;          /* discovery holds a work unit */
 	enum model_state fail_st;
@@ -301,11 +303,35 @@ has_value(const struct agg_region *g, int k, int32_t i)
 	    (((const struct gd_val *)v)->flags & VAL_HAVE) != 0;
 }
 
+/* What the cells without data become, now: every settled region gets it. */
+static void
+decide(struct collect *c, int k, int how, size_t n)
+{
+	struct agg_src *s = &c->agg->src[k];
+
+	s->decided = (uint8_t)how;
+	log_msg(LOG_DEBUG, "collect: %s: %s%zu cells without aggregator data: %s", src_word[k],
+	    n > PROBE_MAX ? "over " : "", n > PROBE_MAX ? (size_t)PROBE_MAX : n,
+	    how == DECIDE_PROBE ? "asking the accounts" : "disabled");
+	for (unsigned r = 1; r < c->nregions; r++) {
+		if (s->reg[r] != NULL && s->reg[r]->st == AR_DONE) {
+			apply_region(c, k, r);
+			maybe_release(c, k, r);
+		}
+	}
+	if (s->decide_unit) {
+		s->decide_unit = 0;
+		collect__work_done(c, src_of[k], 1);
+	}
+	collect__creds_sweep(c);
+}
+
 /*
  * The cells of ready accounts in settled regions the aggregator of source k
  * has no data for: asked of each account if few, else disabled. Decided
  * once per refresh, when every region is settled and every account
- * prepared (the regions each account has enabled are known then).
+ * prepared (the regions each account has enabled are known then), or as
+ * soon as more than PROBE_MAX are counted.
  */
 static void
 probe_decide(struct collect *c, int k)
@@ -336,19 +362,54 @@ probe_decide(struct collect *c, int k)
 				n++;
 		}
 	}
-	s->decided = n <= PROBE_MAX ? DECIDE_PROBE : DECIDE_DISABLED;
-	log_msg(LOG_DEBUG, "collect: %s: %zu cells without aggregator data: %s", src_word[k], n,
-	    s->decided == DECIDE_PROBE ? "asking the accounts" : "disabled");
+	decide(c, k, n <= PROBE_MAX ? DECIDE_PROBE : DECIDE_DISABLED, n);
+}
+
+/* Account i is prepared: its cells without data in settled regions are counted. */
+static void
+silent_count_account(struct collect *c, int k, int32_t i)
+{
+	struct agg_src *s = &c->agg->src[k];
+	const struct collect_account *a = &c->accts[i];
+
+	if (s->decided != DECIDE_PENDING || a->phase != AP_READY || a->model < 0)
+		return;
 	for (unsigned r = 1; r < c->nregions; r++) {
-		if (s->reg[r] != NULL && s->reg[r]->st == AR_DONE) {
-			apply_region(c, k, r);
-			maybe_release(c, k, r);
-		}
+		const struct agg_region *g = s->reg[r];
+
+		if (g != NULL && g->st == AR_DONE && c->regions[r].model >= 0 &&
+		    (!a->regions_known || regmask_test(&a->enabled, r)) && !has_value(g, k, i))
+			s->silent++;
 	}
-	if (s->decide_unit) {
-		s->decide_unit = 0;
-		collect__work_done(c, src_of[k], 1);
+}
+
+/* Region r is settled: its cells without data in prepared accounts are counted. */
+static void
+silent_count_region(struct collect *c, int k, unsigned r)
+{
+	struct agg_src *s = &c->agg->src[k];
+	const struct agg_region *g = s->reg[r];
+
+	if (s->decided != DECIDE_PENDING || g == NULL || c->regions[r].model < 0)
+		return;
+	for (size_t i = 0; i < c->naccts; i++) {
+		const struct collect_account *a = &c->accts[i];
+
+		if (a->model >= 0 && a->phase == AP_READY &&
+		    (!a->regions_known || regmask_test(&a->enabled, r)) &&
+		    !has_value(g, k, (int32_t)i))
+			s->silent++;
 	}
+}
+
+/* Past PROBE_MAX cells without data there is no need to wait for the rest to know. */
+static void
+silent_check(struct collect *c, int k)
+{
+	struct agg_src *s = &c->agg->src[k];
+
+	if (s->decided == DECIDE_PENDING && s->silent > PROBE_MAX)
+		decide(c, k, DECIDE_DISABLED, s->silent);
 }
 
 /*
@@ -378,8 +439,8 @@ apply_cell(struct collect *c, int k, int32_t i, unsigned r, double now)
 			    g->why, now);
 		return;
 	}
-	if (g->st != AR_DONE)
-		return;
+	if (g->st != AR_DONE || g->released)
+		return; /* not yet; or applied already (an account prepared again asks itself) */
 	if (!has_value(g, k, i)) {
 		/* No data: the account answers itself, or the cell is disabled (PROBE_MAX). */
 		if (c->agg->src[k].decided == DECIDE_DISABLED)
@@ -434,6 +495,39 @@ probe_check(struct collect *c)
 }
 
 void
+collect__agg_ready(struct collect *c, int32_t i)
+{
+	if (c->agg == NULL)
+		return;
+	for (int k = 0; k < 2; k++)
+		silent_count_account(c, k, i);
+	collect__agg_account(c, i);
+	for (int k = 0; k < 2; k++)
+		silent_check(c, k);
+}
+
+int
+collect__agg_holds(const struct collect *c, int32_t i)
+{
+	if (c->agg == NULL)
+		return 0;
+	for (int k = 0; k < 2; k++) {
+		const struct agg_src *s = &c->agg->src[k];
+
+		if (s->admin == i)
+			return 1;
+		for (int j = 0; s->phase == AGP_DISCOVER && j < s->ncand; j++) {
+			if (s->cand[j] == i)
+				return 1;
+		}
+		/* Its cells may yet be asked of it (probe_decide()). */
+		if (s->decided == DECIDE_PENDING && s->phase != AGP_IDLE && !s->fallback_all)
+			return 1;
+	}
+	return 0;
+}
+
+void
 collect__agg_account(struct collect *c, int32_t i)
 {
 	double now = util_now();
@@ -452,10 +546,11 @@ maybe_release(struct collect *c, int k, unsigned r)
 {
 	struct agg_region *g = c->agg->src[k].reg[r];
 
-	if (g == NULL || c->walking || (g->st != AR_DONE && g->st != AR_FAILED) ||
-	    c->agg->src[k].decided == DECIDE_PENDING)
+	if (g == NULL || c->walking || !c->regions_final || c->preps_active > 0 ||
+	    (g->st != AR_DONE && g->st != AR_FAILED) || c->agg->src[k].decided == DECIDE_PENDING)
 		return;
 	region_clear(g);
+	g->released = 1;
 }
 
 void
@@ -825,6 +920,10 @@ collect__agg_regions_final(struct collect *c)
 	if (s->phase == AGP_DISCOVER && s->waiting_regions && aggregators_round2(c) == 0)
 		discovery_end(c, AGG_CFG);
 	probe_check(c);
+	for (int k = 0; k < 2; k++) {
+		for (unsigned r = 1; r < c->nregions; r++)
+			maybe_release(c, k, r);
+	}
 }
 
 /* Why discovery found nothing: the first refusal, or that nothing is there. */
@@ -971,9 +1070,11 @@ region_done(struct collect *c, int k, unsigned r)
 	if (g->st != AR_RUNNING)
 		return;
 	g->st = AR_DONE;
+	silent_count_region(c, k, r);
 	apply_region(c, k, r);
 	maybe_release(c, k, r);
 	collect__work_done(c, src_of[k], 1);
+	silent_check(c, k);
 	probe_check(c);
 }
 
@@ -1081,6 +1182,7 @@ collect__agg_start(struct collect *c, enum collect_source src)
 	s->round++;
 	s->fallback_all = 0;
 	s->decided = DECIDE_PENDING;
+	s->silent = 0;
 	if (!s->decide_unit) {
 		s->decide_unit = 1;
 		collect__work_add(c, src, 1);

@@ -125,6 +125,7 @@ struct collect_account {
 	uint8_t want;           /* SRCBITs to fetch once prepared */
 	uint8_t pend_budget;    /* the budget leaf is pending */
 	uint8_t prep_queued;    /* a prep task exists */
+	uint16_t ntasks;        /* its tasks alive (queued, delayed or on the wire) */
 	uint32_t seen;          /* walk number that last saw it */
 	int32_t rnext, rprev;   /* the ready ring (indices; -1 ends) */
 	struct creds_provider *creds; /* the assumed role; NULL for our own account */
@@ -331,8 +332,17 @@ void collect__call(struct task *t, enum ops_id op, struct creds_provider *cr,
 void collect__paginate(struct task *t, enum ops_id op, struct creds_provider *cr,
     const char *account, cJSON *params, aws_page_cb page_cb, aws_call_cb done_cb);
 
-/* The credentials and rate-limit account of an account: base for our own. */
-struct creds_provider *collect__acct_creds(struct collect *c, const struct collect_account *a);
+/*
+ * The credentials and rate-limit account of an account: base for our own;
+ * the role's provider, made again if --once dropped it (collect__creds_sweep()).
+ */
+struct creds_provider *collect__acct_creds(struct collect *c, struct collect_account *a);
+/*
+ * --once: drops the role credentials of accounts whose work is over (no task,
+ * nothing pending, prepared, and nothing org mode may still ask of them), so
+ * memory follows the accounts in progress, not the organization.
+ */
+void collect__creds_sweep(struct collect *c);
 
 /* Work units that are not tasks (pending leaves, waiting jobs). */
 void collect__work_add(struct collect *c, enum collect_source src, size_t n);
@@ -417,6 +427,10 @@ int collect__agg_serves(const struct collect *c, enum collect_source s, unsigned
 void collect__agg_region(struct collect *c, unsigned r);   /* a region joined the list */
 void collect__agg_account(struct collect *c, int32_t i);   /* an account got its model index */
 void collect__agg_walk_done(struct collect *c);
+/* Account i is prepared (ready, or denied): what the aggregators said, with its regions known. */
+void collect__agg_ready(struct collect *c, int32_t i);
+/* 1 while org mode may still need account i's role (an administrator, a probe not decided). */
+int collect__agg_holds(const struct collect *c, int32_t i);
 void collect__agg_regions_final(struct collect *c);
 /* The role's credentials provider of account a, created on first use (base for our own). */
 struct creds_provider *collect__acct_role(struct collect *c, struct collect_account *a);

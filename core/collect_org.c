@@ -565,7 +565,7 @@ prep_conclude(struct task *t)
 	a->want = 0;
 	if (a->phase == AP_READY)
 		collect__acct_schedule(c, i, want, a->urgent);
-	collect__agg_account(c, i); /* what the aggregators said, now the regions are known */
+	collect__agg_ready(c, i); /* what the aggregators said, now the regions are known */
 	a->urgent = 0;
 	if (a->own)
 		collect__sso_regions_known(c);

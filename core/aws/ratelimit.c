@@ -20,12 +20,14 @@
 
 /*
  * A refresh touches each (account, region, service) bucket a few times and
- * then leaves it: 5,000 accounts leave ~185,000 of them. A bucket still at
- * its defaults is dropped once idle this long, so memory follows the
- * requests in flight, not the organization; one that was throttled keeps
- * what it learned for a minute.
+ * then leaves it: 5,000 accounts leave ~185,000 of them. A bucket that was
+ * never throttled holds nothing a new one would not (its tokens refill to
+ * capacity within a second, its rate never left the start), so it is
+ * dropped once idle this long, and memory follows the requests in flight,
+ * not the organization; one that was throttled keeps what it learned for a
+ * minute.
  */
-#define RL_IDLE_S 5.0
+#define RL_IDLE_S 1.0
 #define RL_IDLE_THROTTLED_S 60.0
 #define RL_SWEEP_MIN 4096
 

@@ -129,7 +129,7 @@ double ratelimit_bucket_rate(const struct ratelimit_bucket *b);
 /* Waiters queued in b. */
 size_t ratelimit_bucket_waiting(const struct ratelimit_bucket *b);
 /*
- * How long a bucket must be idle before it may be dropped (default 5 s; one
+ * How long a bucket must be idle before it may be dropped (default 1 s; one
  * that was ever throttled at least 60 s), and the table size that triggers
  * the next sweep (default 4096). Tests.
  */
