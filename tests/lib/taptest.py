@@ -20,6 +20,10 @@ class TapResult(unittest.TestResult):
         self.n = 0
 
     def _name(self, test):
+        # A failing setUpClass/setUpModule arrives as an _ErrorHolder, which has no
+        # method name: report it by its description instead of crashing.
+        if not hasattr(test, "_testMethodName"):
+            return getattr(test, "description", str(test))
         return "%s.%s" % (type(test).__name__, test._testMethodName)
 
     def addSuccess(self, test):
