@@ -92,6 +92,8 @@ dashboard_run(const struct dashboard_params *p)
 		collect_set_msg_cb(p->collect, backend_message, app);
 	if (diag.len > 0)
 		ui_message(app_ui(app), UI_WARN, "%.*s", (int)strcspn(diag.data, "\n"), diag.data);
+	else if (p->start_warning != NULL)
+		ui_message(app_ui(app), UI_WARN, "%s", p->start_warning);
 	else if (p->start_message != NULL)
 		ui_message(app_ui(app), UI_INFO, "%s", p->start_message);
 	code = app_run(app, &cause);

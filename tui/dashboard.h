@@ -29,6 +29,7 @@ struct dashboard_params {
 	void (*save)(void *arg);     /* on the way out, after the terminal is restored (the cache) */
 	void *save_arg;
 	const char *start_message;   /* for the message line at start, or NULL */
+	const char *start_warning;   /* the same as a warning (stays until Esc); wins; or NULL */
 };
 
 /*

@@ -67,6 +67,8 @@ struct env {
 	char *region;                      /* the client's default region */
 	char *endpoint;                    /* AWS_ENDPOINT_URL or the profile's endpoint_url */
 	char *warned;                      /* warnings already said (each once) */
+	char *first_said;                  /* the first message said, for the dashboard */
+	unsigned nsaid;                    /* messages said before the dashboard */
 	struct aws_client *client;
 	struct creds_provider *base;
 	struct model *m;
@@ -100,6 +102,13 @@ say(struct env *e, const char *fmt, ...)
 		e->progress_shown = 0;
 	}
 	fprintf(stderr, "orgtop: %s\n", clean);
+	log_msg(LOG_WARN, "%s", clean);
+	/* The dashboard's alternate screen would hide it: keep it for the message line. */
+	if (e != NULL) {
+		if (e->first_said == NULL)
+			e->first_said = xstrdup(clean);
+		e->nsaid++;
+	}
 	free(clean);
 }
 
@@ -336,6 +345,7 @@ env_done(struct env *e)
 	free(e->region);
 	free(e->endpoint);
 	free(e->warned);
+	free(e->first_said);
 	config_done(&e->cfg);
 	log_close();
 }
@@ -538,12 +548,13 @@ open_cache(struct env *e)
 	}
 }
 
+/* Saves the cache; a failure or a skipped save (another orgtop holds the lock) is said. */
 static void
 save_cache(struct env *e)
 {
 	char *cause = NULL;
 
-	if (e->cache != NULL && cache_save(e->cache, e->m, &cause) < 0) {
+	if (e->cache != NULL && cache_save(e->cache, e->m, &cause) != 0) {
 		say(e, "cache not saved: %s", cause != NULL ? cause : "?");
 		free(cause);
 	}
@@ -619,10 +630,17 @@ dash_save(void *arg)
 	struct env *e = arg;
 	char *cause = NULL;
 
-	if (e->cache != NULL && cache_save(e->cache, e->m, &cause) < 0) {
+	if (e->cache != NULL && cache_save(e->cache, e->m, &cause) != 0) {
 		log_msg(LOG_WARN, "cache not saved: %s", cause != NULL ? cause : "?");
 		free(cause);
 	}
+}
+
+/* The save at exit: the terminal is the shell's again, so a failure is said on stderr. */
+static void
+dash_exit_save(void *arg)
+{
+	save_cache(arg);
 }
 
 /* The live dashboard (tui/dashboard.h) over the collector. */
@@ -631,7 +649,7 @@ run_dashboard(struct env *e)
 {
 	struct dashboard_params p;
 	struct collect *c;
-	char *cause = NULL, *start_msg = NULL;
+	char *cause = NULL, *start_msg = NULL, *start_warn = NULL;
 	int rc;
 
 	c = collect_new(&e->loop, e->m, e->client, e->base, &e->ccfg, &cause);
@@ -646,15 +664,24 @@ run_dashboard(struct env *e)
 		free(cause);
 	}
 	memset(&p, 0, sizeof p);
+	/* What was said on stderr before the dashboard (the cache set aside, a credential file
+	 * too open) would stay hidden behind it: its first line goes to the message line. */
+	if (e->first_said != NULL && e->nsaid > 1)
+		start_warn = xasprintf("%s (and %u more, also on stderr after the dashboard ends)",
+		    e->first_said, e->nsaid - 1);
+	else if (e->first_said != NULL)
+		start_warn = xstrdup(e->first_said);
+	p.start_warning = start_warn;
 	p.loop = &e->loop;
 	p.model = e->m;
 	p.cfg = &e->cfg;
 	p.collect = c;
-	p.save = dash_save;
+	p.save = dash_exit_save;
 	p.save_arg = e;
 	p.start_message = start_msg;
 	rc = dashboard_run(&p);
 	free(start_msg);
+	free(start_warn);
 	collect_free(c);
 	return rc;
 }

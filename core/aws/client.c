@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "core/aws/creds.h"
+#include "core/aws/creds_parse.h"
 #include "core/aws/protocol.h"
 #include "core/aws/ratelimit.h"
 #include "core/aws/sigv4.h"
@@ -1222,6 +1223,44 @@ client__xml_json(const struct xml_node *n, int depth)
 	return o;
 }
 
+/* Members whose values are secrets: never printed, whatever the operation. */
+static int
+client__secret_key(const char *k)
+{
+	static const char *const names[] = { "SecretAccessKey", "SessionToken", "accessToken",
+		"refreshToken", "clientSecret", "idToken", "Password", "Token" };
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (util_strcasecmp(k, names[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Replaces every secret in a decoded answer (STS AssumeRole's or the SSO
+ * portal's credentials) with a marker and every key id with ****ABCD, so
+ * `orgtop --call sts AssumeRole ...` prints no secret (RELIABILITY.md E).
+ */
+static void
+client__redact(cJSON *item)
+{
+	for (cJSON *it = item != NULL ? item->child : NULL; it != NULL; it = it->next) {
+		if (it->string != NULL && cJSON_IsString(it) && client__secret_key(it->string)) {
+			xwipe(it->valuestring, strlen(it->valuestring));
+			cJSON_SetValuestring(it, "(secret, not shown)");
+		} else if (it->string != NULL && cJSON_IsString(it) &&
+			   util_strcasecmp(it->string, "AccessKeyId") == 0) {
+			char red[16];
+
+			creds_redact_key_id(it->valuestring, red, sizeof red);
+			cJSON_SetValuestring(it, red);
+		} else {
+			client__redact(it);
+		}
+	}
+}
+
 void
 aws_result_dump(const struct aws_result *res, struct buf *out)
 {
@@ -1233,12 +1272,19 @@ aws_result_dump(const struct aws_result *res, struct buf *out)
 		return;
 	}
 	if (res->json != NULL) {
-		s = cJSON_Print(res->json);
+		cJSON *j = cJSON_Duplicate(res->json, 1);
+
+		client__redact(j);
+		s = cJSON_Print(j);
+		creds_json_wipe(j);
+		cJSON_Delete(j);
 	} else if (res->xml != NULL) {
 		cJSON *j = cJSON_CreateObject();
 
 		cJSON_AddItemToObject(j, res->xml->name, client__xml_json(res->xml, 0));
+		client__redact(j);
 		s = cJSON_Print(j);
+		creds_json_wipe(j);
 		cJSON_Delete(j);
 	}
 	if (s != NULL) {
