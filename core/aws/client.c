@@ -30,6 +30,7 @@
 #include "core/aws/ratelimit.h"
 #include "core/aws/sigv4.h"
 #include "core/net/timerq.h"
+#include "core/services/ops.h"
 #include "core/util.h"
 #include "core/xmalloc.h"
 
@@ -1007,6 +1008,18 @@ call_setup(struct aws_call *call, const struct aws_request *req)
 
 	if (call->info == NULL) {
 		call_fail_later(call, AWS_ERR_REQUEST, "unknown service");
+		return;
+	}
+	/*
+	 * Read-only by construction (issue 7 section 6): only the operations of the
+	 * ops table (core/services/ops.h), every one a read, ever leave. Anything else
+	 * ends here, before it is signed or sent, whoever asked (--call included).
+	 */
+	if (!ops_is_read(ops_find(call->info->name, call->operation))) {
+		cause = xasprintf("%s:%s is not an operation orgtop may send (it only sends the "
+				  "reads listed by --iam-policy)", call->info->name, call->operation);
+		call_fail_later(call, AWS_ERR_REQUEST, cause);
+		free(cause);
 		return;
 	}
 	if (endpoint_resolve(call->svc, call->region, &call->c->ep_cfg, &call->ep, &cause) < 0) {

@@ -42,6 +42,10 @@ static const struct ops_op ops_table[OPS__COUNT] = {
 	    OPS_PROTO_QUERY, "POST", "/", NULL, "sts:GetCallerIdentity", BOTH, 1, NULL, NULL, {NULL}},
 	[OPS_STS_ASSUME_ROLE] = {OPS_STS_ASSUME_ROLE, "sts", "AssumeRole",
 	    OPS_PROTO_QUERY, "POST", "/", NULL, "sts:AssumeRole", OPS_CALLER, 1, NULL, NULL, {NULL}},
+	/* Unsigned; the web identity token authorises it (creds_sts.c), no IAM action of ours. */
+	[OPS_STS_ASSUME_ROLE_WITH_WEB_IDENTITY] = {OPS_STS_ASSUME_ROLE_WITH_WEB_IDENTITY, "sts",
+	    "AssumeRoleWithWebIdentity", OPS_PROTO_QUERY, "POST", "/", NULL, NULL, 0, 1, NULL, NULL,
+	    {NULL}},
 	/* Unsigned; the SSO bearer token authorises it, no IAM action applies. */
 	REST(OPS_SSO_GET_ROLE_CREDENTIALS, "sso", "GetRoleCredentials", "GET",
 	    "/federation/credentials", NULL, 0, NULL, NULL, "role_name", "account_id"),
@@ -146,7 +150,8 @@ ops_is_read(const struct ops_op *op)
 	if (op == NULL || op->name == NULL || op->service == NULL)
 		return 0;
 	if (strcmp(op->service, "sts") == 0 &&
-	    (strcmp(op->name, "AssumeRole") == 0 || strcmp(op->name, "GetCallerIdentity") == 0))
+	    (strcmp(op->name, "AssumeRole") == 0 || strcmp(op->name, "GetCallerIdentity") == 0 ||
+		strcmp(op->name, "AssumeRoleWithWebIdentity") == 0))
 		return 1;
 	/* The verb must be followed by a capital: "Listen" or "Getaway" is not a read. */
 	if (ops__has_prefix(op->name, "List"))

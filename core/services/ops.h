@@ -24,6 +24,7 @@ enum ops_id {
 	/* sts (query protocol; requests built by the creds/client code) */
 	OPS_STS_GET_CALLER_IDENTITY,
 	OPS_STS_ASSUME_ROLE,
+	OPS_STS_ASSUME_ROLE_WITH_WEB_IDENTITY, /* web_identity_token_file; unsigned */
 	/* the SSO portal (rest-json, unsigned: authorised by the SSO bearer token) */
 	OPS_SSO_GET_ROLE_CREDENTIALS,
 	/* organizations */
@@ -106,7 +107,8 @@ size_t ops_count(void);
 
 /*
  * 1 if op is a read by its name: List*, Describe*, Get*, or sts:AssumeRole /
- * sts:GetCallerIdentity. 0 otherwise (and for NULL).
+ * sts:AssumeRoleWithWebIdentity / sts:GetCallerIdentity. 0 otherwise (and for
+ * NULL). The AWS client refuses any call for which this is 0 (client.h).
  */
 int ops_is_read(const struct ops_op *op);
 

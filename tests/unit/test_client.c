@@ -1193,6 +1193,62 @@ test_debug_call(void **state)
 	fx_done(&f);
 }
 
+/*
+ * Read-only by construction at run time: an operation outside the ops table
+ * (a write, or a read orgtop never makes) ends with AWS_ERR_REQUEST before a
+ * byte is sent; the dump of an answer shows no secret.
+ */
+static void
+test_refuses_what_the_ops_table_lacks(void **state)
+{
+	static const char *const refused[][2] = {
+		{ "organizations", "CreateAccount" },
+		{ "organizations", "LeaveOrganization" },
+		{ "guardduty", "ArchiveFindings" },
+		{ "organizations", "ListHandshakesForAccount" }, /* a read, but not ours */
+		{ "sso-oidc", "CreateToken" },
+		{ "ec2", "DescribeRegions" },
+	};
+	struct fx f;
+
+	(void)state;
+	fx_init(&f);
+	reset_scen(M_OK, 0);
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		struct got g = { 0 };
+
+		assert_non_null(aws_client_debug_call(f.c, f.creds, refused[i][0], refused[i][1],
+		    "{}", NULL, on_result, &g, NULL));
+		wait_done(&f, &g, 1);
+		assert_int_equal(g.err, AWS_ERR_REQUEST);
+		assert_non_null(strstr(g.message, "is not an operation orgtop may send"));
+	}
+	assert_int_equal(S.count, 0);
+	{
+		struct aws_result r;
+		struct buf b;
+		cJSON *j = cJSON_Parse("{\"Credentials\":{\"AccessKeyId\":\"ASIAEXAMPLE0000WXYZ\","
+				       "\"SecretAccessKey\":\"s3cr3t-value\",\"SessionToken\":"
+				       "\"t0ken-value\"},\"roleCredentials\":{\"accessToken\":"
+				       "\"sso-t0ken\"}}");
+
+		memset(&r, 0, sizeof r);
+		r.json = j;
+		buf_init(&b);
+		aws_result_dump(&r, &b);
+		assert_null(strstr(b.data, "s3cr3t-value"));
+		assert_null(strstr(b.data, "t0ken-value"));
+		assert_null(strstr(b.data, "sso-t0ken"));
+		assert_null(strstr(b.data, "ASIAEXAMPLE"));
+		assert_non_null(strstr(b.data, "****WXYZ"));
+		/* the answer itself is untouched (the dump works on a copy) */
+		assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "Credentials"),
+		    "SecretAccessKey")->valuestring, "s3cr3t-value");
+		buf_done(&b);
+		cJSON_Delete(j);
+	}
+	fx_done(&f);
+}
 
 /* AssumeRole's answer: the keys copied out, or "!" + "denied"/the error. */
 static void
@@ -1678,6 +1734,7 @@ main(void)
 		cmocka_unit_test(test_credentials_failure),
 		cmocka_unit_test(test_storm_keeps_loop_free),
 		cmocka_unit_test(test_debug_call),
+		cmocka_unit_test(test_refuses_what_the_ops_table_lacks),
 		cmocka_unit_test_teardown(test_awsim_every_protocol, sim_teardown),
 		cmocka_unit_test_teardown(test_awsim_throttling, sim_teardown),
 		cmocka_unit_test_teardown(test_awsim_5xx, sim_teardown),

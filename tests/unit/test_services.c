@@ -911,7 +911,8 @@ test_ops_table_is_read_only(void **state)
 		read = strncmp(n, "List", 4) == 0 || strncmp(n, "Describe", 8) == 0 ||
 		       strncmp(n, "Get", 3) == 0 ||
 		       (strcmp(op->service, "sts") == 0 &&
-		        (strcmp(n, "AssumeRole") == 0 || strcmp(n, "GetCallerIdentity") == 0));
+		        (strcmp(n, "AssumeRole") == 0 || strcmp(n, "GetCallerIdentity") == 0 ||
+		         strcmp(n, "AssumeRoleWithWebIdentity") == 0));
 		if (!read || !ops_is_read(op))
 			fail_msg("%s:%s is not a read", op->service, n);
 		assert_ptr_equal(ops_find(op->service, op->name), op);
@@ -959,6 +960,8 @@ test_ops_is_read(void **state)
 	    {"guardduty", "GetFindings", 1},
 	    {"sts", "AssumeRole", 1},
 	    {"sts", "GetCallerIdentity", 1},
+	    {"sts", "AssumeRoleWithWebIdentity", 1},
+	    {"iam", "AssumeRoleWithWebIdentity", 0},
 	    {"organizations", "CreateAccount", 0},
 	    {"organizations", "DeleteOrganization", 0},
 	    {"guardduty", "UpdateDetector", 0},
@@ -1140,8 +1143,10 @@ test_iam_policy(void **state)
 		const struct ops_op *op = ops_get((enum ops_id)i);
 
 		if (op->iam_action == NULL) {
-			/* Only the SSO portal goes without: its bearer token authorises it. */
-			assert_string_equal(op->service, "sso");
+			/* Only the SSO portal and the web identity exchange go without: a
+			 * bearer or web identity token authorises them. */
+			if (strcmp(op->service, "sso") != 0)
+				assert_string_equal(op->name, "AssumeRoleWithWebIdentity");
 			continue;
 		}
 		if (strcmp(op->iam_action, "sts:AssumeRole") == 0)
