@@ -1072,11 +1072,20 @@ watchdog_cb(struct timerq_entry *ent)
 {
 	struct collect *c = ent->arg;
 	uint64_t now = timerq_now(c->tq), limit = (uint64_t)c->region_deadline * 1000;
+	uint64_t oldest[COLLECT_MAX_REGIONS];
 
+	/*
+	 * Silent means: a call has been on the wire to the region for the whole
+	 * deadline and nothing of the region answered meanwhile. Calls queued
+	 * here (the pool, credentials, a rate limit, a backoff) do not count: a
+	 * busy start or our own throttling is not the region's silence.
+	 */
+	aws_client_tag_wire(c->client, 1, oldest, c->nregions);
 	for (unsigned r = 0; r < c->nregions; r++) {
 		struct collect_region *reg = &c->regions[r];
 
-		if (reg->inflight > 0 && !region_dead(c, r) && now - reg->last_progress >= limit)
+		if (reg->inflight > 0 && !region_dead(c, r) && oldest[r] != 0 &&
+		    now - oldest[r] >= limit && now - reg->last_progress >= limit)
 			region_timeout(c, r);
 	}
 	if (c->work > 0)

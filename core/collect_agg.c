@@ -138,6 +138,7 @@ struct agg_src {
 	uint8_t waiting_regions; /* Config: round 2 waits for the region list */
 	uint8_t decided;        /* DECIDE_*: what the cells without data become */
 	uint8_t decide_unit;    /* the decision holds a work unit */
+	uint8_t rediscover;     /* a region's call failed: find the aggregator again next refresh */
 	size_t silent;          /* cells without data counted so far (ready accounts, done regions) */
 	unsigned disc_pending;  /* discovery tasks outstanding */
 	int disc_unit;          /* discovery holds a work unit */
@@ -1193,7 +1194,8 @@ collect__agg_start(struct collect *c, enum collect_source src)
 		return;
 	}
 	/* The administrator and aggregator found last time are used again; else find them. */
-	if (s->phase != AGP_READY) {
+	if (s->phase != AGP_READY || s->rediscover) {
+		s->rediscover = 0;
 		s->phase = AGP_DISCOVER;
 		s->fail_st = MS_OK;
 		s->why[0] = '\0';
@@ -1898,15 +1900,21 @@ agg_fail(struct task *t, const struct collect__verdict *v)
 		log_msg(LOG_INFO, "collect: DescribeConfigurationAggregators: %s", v->reason);
 		return;
 	case AS_CFG_SUMMARY:
+		/*
+		 * Found again next refresh. Not by going back to AGP_IDLE now: the
+		 * other regions of this refresh still run on what was found, and an
+		 * idle source never decides (probe_decide()), so its work unit, and
+		 * --once, would wait forever.
+		 */
 		region_fail(c, k, (unsigned)t->index, v->st, v->reason);
-		s->phase = AGP_IDLE; /* found again next time */
+		s->rediscover = 1;
 		return;
 	case AS_GD_DETECTOR:
 	case AS_GD_MEMBERS:
 	case AS_GD_STATS:
 	case AS_GD_TOP:
 		region_fail(c, k, t->region, v->st, v->reason);
-		s->phase = AGP_IDLE;
+		s->rediscover = 1;
 		return;
 	}
 }

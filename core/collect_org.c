@@ -734,6 +734,25 @@ need_regions(const struct collect *c)
 	return !collect__patterns_all_literal(&c->patterns);
 }
 
+/* The account's enabled regions: asked, or known when -r names only default ones. */
+static void
+prep_regions_or_default(struct task *t)
+{
+	struct collect *c = t->c;
+
+	if (regions_by_default(c)) {
+		/* Every region asked about is on in every account: nothing to ask. */
+		t->data = xcalloc(1, sizeof(struct regmask));
+		for (unsigned r = 1; r < c->nregions; r++) {
+			if (c->regions[r].literal)
+				regmask_set(t->data, r);
+		}
+		prep_done(t);
+		return;
+	}
+	prep_regions(t, 0);
+}
+
 static void
 prep_creds_cb(struct creds *cr, const char *err, int sso_expired, void *arg)
 {
@@ -758,17 +777,7 @@ prep_creds_cb(struct creds *cr, const char *err, int sso_expired, void *arg)
 			a->want |= WANT_LEAVES; /* the role works again: everything, now */
 		free(a->reason);
 		a->reason = NULL;
-		if (regions_by_default(c)) {
-			/* Every region asked about is on in every account: nothing to ask. */
-			t->data = xcalloc(1, sizeof(struct regmask));
-			for (unsigned r = 1; r < c->nregions; r++) {
-				if (c->regions[r].literal)
-					regmask_set(t->data, r);
-			}
-			prep_done(t);
-			return;
-		}
-		prep_regions(t, 0);
+		prep_regions_or_default(t);
 		return;
 	}
 	collect__creds_verdict(err, sso_expired, &v);
@@ -831,7 +840,7 @@ prep_start(struct task *t)
 		if (a->model >= 0)
 			model_set_access(c->m, (size_t)a->model, NULL, util_now());
 		a->phase = AP_PREP;
-		prep_regions(t, 0);
+		prep_regions_or_default(t);
 		return;
 	}
 	t->step = PREP_CREDS;

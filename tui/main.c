@@ -81,28 +81,20 @@ struct env {
 
 /* ------------------------------------------------------------- messages */
 
-/* Prints "orgtop: <msg>" on stderr, sanitised. */
+/* Prints "orgtop: <line>" on stderr, sanitised; logs it too unless it was logged already. */
 static void
-say(struct env *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-say(struct env *e, const char *fmt, ...)
+say_line(struct env *e, const char *line, int logged)
 {
-	char line[2048];
 	char *clean;
-	va_list ap;
 
-	va_start(ap, fmt);
-	if (vsnprintf(line, sizeof line, fmt, ap) < 0)
-		line[0] = '\0';
-	va_end(ap);
 	clean = text_clean(line, text_utf8() ? 0 : TEXT_ASCII);
 	if (e != NULL && e->progress_shown) {
 		fputs("\r\033[K", stderr);
 		e->progress_shown = 0;
 	}
 	fprintf(stderr, "orgtop: %s\n", clean);
-	log_msg(LOG_WARN, "%s", clean);
+	if (!logged)
+		log_msg(LOG_WARN, "%s", clean);
 	/* The dashboard's alternate screen would hide it: keep it for the message line. */
 	if (e != NULL) {
 		if (e->first_said == NULL)
@@ -110,6 +102,23 @@ say(struct env *e, const char *fmt, ...)
 		e->nsaid++;
 	}
 	free(clean);
+}
+
+/* Prints "orgtop: <msg>" on stderr, sanitised, and logs it. */
+static void
+say(struct env *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+say(struct env *e, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(line, sizeof line, fmt, ap) < 0)
+		line[0] = '\0';
+	va_end(ap);
+	say_line(e, line, 0);
 }
 
 /* Says each line of a list of warnings once (the files are read twice: here and by the chain). */
@@ -152,9 +161,10 @@ collect_msg(int level, const char *msg, void *arg)
 {
 	struct env *e = arg;
 
-	/* Errors and warnings always; notices only where someone watches. */
+	/* Errors and warnings always; notices only where someone watches. The
+	 * collector has logged it already. */
 	if (level <= LOG_WARN || e->stderr_tty)
-		say(e, "%s", msg);
+		say_line(e, msg, 1);
 }
 
 /* ---------------------------------------------------------- configuration */

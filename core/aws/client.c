@@ -1143,6 +1143,21 @@ aws_client_cancel_tag(struct aws_client *c, uint64_t tag)
 }
 
 void
+aws_client_tag_wire(const struct aws_client *c, uint64_t first, uint64_t *oldest, size_t n)
+{
+	memset(oldest, 0, n * sizeof *oldest);
+	for (const struct aws_call *call = c->calls; call != NULL; call = call->next) {
+		uint64_t *o;
+
+		if (call->state != CS_HTTP || call->tag < first || call->tag - first >= n)
+			continue;
+		o = &oldest[call->tag - first];
+		if (*o == 0 || call->sent_ms < *o)
+			*o = call->sent_ms;
+	}
+}
+
+void
 aws_client_free(struct aws_client *c)
 {
 	if (c == NULL)

@@ -189,6 +189,14 @@ struct aws_call *aws_client_call(struct aws_client *c, const struct aws_request 
 void aws_call_cancel(struct aws_call *call);
 /* Cancels every pending call with this tag (tag != 0): waiting, backing off or on the wire. */
 unsigned aws_client_cancel_tag(struct aws_client *c, uint64_t tag);
+/*
+ * For the tags first .. first+n-1: oldest[tag - first] = the loop time (ms)
+ * at which the longest-waiting attempt now on the wire with that tag was
+ * sent, 0 when none is. Calls waiting for credentials, a rate-limit token or
+ * a retry's backoff are not on the wire: they say nothing of the server.
+ */
+void aws_client_tag_wire(const struct aws_client *c, uint64_t first, uint64_t *oldest,
+    size_t n);
 
 /*
  * Pagination (botocore's paginator semantics, AWS-WIRE.md 2.5): after each

@@ -81,6 +81,13 @@ def error_state(exc, region_enabled=True):
     return "error", str(exc)[:200]
 
 
+# The aws partition's regions that every account has on (no opt-in).
+DEFAULT_REGIONS = {
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
+    "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "ap-south-1",
+    "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
+}
+
 class Work:
     """A pool and a count of what is still to do: done when it reaches zero."""
 
@@ -238,7 +245,11 @@ class Peer:
                     self.regions_of(rec, None, via_caller=True)
                 return
         rec["creds"] = creds
-        self.regions_of(rec, creds, via_caller=own)
+        if self.literal_regions is not None and set(self.literal_regions) <= DEFAULT_REGIONS:
+            # regions on by default in every account: nothing to ask (as orgtop)
+            rec["enabled"] = set(self.literal_regions)
+        else:
+            self.regions_of(rec, creds, via_caller=own)
         self.work.submit(self.budget, rec)
         for r in self.selected_for(rec):
             self.work.submit(self.config_cell, rec, r)
@@ -411,9 +422,7 @@ class Peer:
                                    "NextToken", "NextToken", InstanceArn=job["arn"],
                                    PermissionSetArn=ps, MaxResults=SSO_PAGE):
                 for acct in page.get("AccountIds", []):
-                    rec = self.accounts.get(acct)
-                    if rec is not None and rec["status"] != "ACTIVE":
-                        continue
+                    # (a suspended account's assignments are still read, as orgtop does)
                     self.work.submit(self.sso_assignments, job, ps, acct)
         except (ClientError, BotoCoreError) as e:
             self.sso_fail(job, e)
@@ -518,9 +527,9 @@ class Peer:
             denied = None if gone or access["state"] == "ok" else access
             out["budget"] = gone or denied or rec.get("budget") or \
                 {"state": "error", "reason": "not fetched"}
-            if gone:
-                out["sso"] = gone
-            elif sso_ok:
+            # Identity Center's assignments stay readable for a suspended account
+            # (they live at the management account), as orgtop shows them.
+            if sso_ok:
                 out["sso"] = {"state": "ok", "assignments": sorted(
                     assign.get(aid, []), key=lambda a: (a["permission_set"],
                                                         a["principal_type"], a["principal"]))}

@@ -16,6 +16,13 @@ binary and `orgtop --once`:
   10% random throttles (CUBIC's equilibrium at that loss rate), which makes
   the SSO walk of 1,000 accounts (~4,200 calls) take ~12 minutes; the other
   faults still reach it. The figure is reported in the issue's closing note.
+  For the same reason the aggregators' administrator (the default mode,
+  auto, reads Config and GuardDuty there first: ~3,000 calls through one
+  bucket per region) is kept out of the random throttle, not out of the
+  other faults. The storm also once hung --once for good (a failed
+  aggregator call sent its source back to idle, which never decided) and
+  timed out healthy regions whose calls were only queued here: both are
+  checked by the bound and the states below.
 - ulimit -n 256 with --concurrency 1024 (more transfers than descriptors):
   transfers queue, nothing crashes, every cell agrees with the truth.
 - ExpiredToken in the middle of a refresh, with awsim's short sessions
@@ -44,14 +51,25 @@ BOUND = 900 if R.SANITIZER else 240
 
 
 class OnceStorm(unittest.TestCase):
+    """Every account asked (--mode accounts): the fan-out of ~17,000 calls."""
+    MODE = ["--mode", "accounts"]
+
     @classmethod
     def setUpClass(cls):
         org = ["--accounts", ACCOUNTS, "--seed", "11"]
         cls.truth = R.dump_truth(*org)
         with R.Awsim(*(org + STORM + ["--threads", "2"])) as sim:
-            sim.faults(SSO_EXEMPT)
-            cls.res = R.run(["--once", "--format", "json", "--region-deadline", str(DEADLINE)],
-                            env=R.env(sim), timeout=BOUND + 60)
+            rules = list(SSO_EXEMPT["rules"])
+            for svc, principal in (("guardduty", "guardduty.amazonaws.com"),
+                                   ("config", "config.amazonaws.com")):
+                res = R.run(["--call", "organizations", "ListDelegatedAdministrators",
+                             json.dumps({"ServicePrincipal": principal})],
+                            env=R.env(sim, {"AWS_MAX_ATTEMPTS": "10"}), timeout=60)
+                for adm in json.loads(res.out)["DelegatedAdministrators"]:
+                    rules.append({"account": adm["Id"], "api": svc + ":*", "throttle": "never"})
+            sim.faults({"rules": rules})
+            cls.res = R.run(["--once", "--format", "json", "--region-deadline", str(DEADLINE)] +
+                            cls.MODE, env=R.env(sim), timeout=BOUND + 60)
             cls.stats = sim.stats()
         cls.doc = cls.res.doc()
         n = R.states(cls.doc)
@@ -89,8 +107,11 @@ class OnceStorm(unittest.TestCase):
     def test_the_dead_region_timed_out_and_never_held_the_others(self):
         self.assertIn("%s gave no answer for %d s" % (BLACKHOLE, DEADLINE), self.res.err)
         dead = {"state": "error", "reason": "region timed out after %ds" % DEADLINE}
+        # (an account whose role could not be assumed in the storm has that error everywhere)
+        unreachable = {a["id"] for a in self.doc["accounts"] if a["access"]["state"] == "error"}
         for acct, region, part, item in R.cells(self.doc):
-            if region == BLACKHOLE and item["state"] not in ("region_off", "disabled", "denied"):
+            if region == BLACKHOLE and item["state"] not in ("region_off", "disabled", "denied") \
+                    and acct not in unreachable:
                 self.assertEqual(item, dead, (acct, part))
 
     def test_what_is_ok_is_right_and_errors_are_rare_with_reasons(self):
@@ -123,6 +144,67 @@ class OnceStorm(unittest.TestCase):
             for part in ("access", "budget", "sso"):
                 self.assertIn(a[part]["state"], ("ok", "stale", "denied", "disabled", "error",
                                                  "region_off"), (a["id"], part))
+
+
+class AutoStorm(OnceStorm):
+    """The default mode (auto): the aggregators first, per account where they
+    cannot answer. Over 2,000 cells without aggregator data are taken as
+    disabled rather than asked of each account (docs/JSON.md), so where the
+    per-account truth says denied or disabled, auto may say either."""
+    MODE = []
+
+    def test_the_faults_happened(self):
+        st = self.stats
+        self.assertGreater(st["throttled"], 100)
+        self.assertGreater(st["resets"], 20)
+        self.assertGreater(st["failed"], 50)
+        self.assertGreater(st["blackholed"], 0)
+
+    def test_the_dead_region_timed_out_and_never_held_the_others(self):
+        self.assertIn("%s gave no answer for %d s" % (BLACKHOLE, DEADLINE), self.res.err)
+        # The dead region's GuardDuty is read there: it timed out. Its Config
+        # comes from the aggregator's region, alive: right where it is ok.
+        truth = {a["id"]: a for a in self.truth["accounts"]}
+        dead = {"state": "error", "reason": "region timed out after %ds" % DEADLINE}
+        unreachable = {a["id"] for a in self.doc["accounts"] if a["access"]["state"] == "error"}
+        for acct, region, part, item in R.cells(self.doc):
+            if region != BLACKHOLE or item["state"] in ("region_off", "disabled", "denied") or \
+                    acct in unreachable:
+                continue
+            if part == "guardduty" or item["state"] != "ok":
+                self.assertEqual(item, dead, (acct, part))
+            else:
+                want = truth[acct]["cells"][region][part]
+                self.assertEqual((item["compliant"], item["noncompliant"]),
+                                 (want["compliant"], want["noncompliant"]), (acct, part))
+        # No healthy region was taken for dead (calls queued here are not silence).
+        self.assertEqual(self.res.err.count("gave no answer"), 1, self.res.err[-3000:])
+
+    def test_what_is_ok_is_right_and_errors_are_rare_with_reasons(self):
+        truth = {a["id"]: a for a in self.truth["accounts"]}
+        bad, errors, total = [], 0, 0
+        for acct, region, part, item in R.cells(self.doc):
+            if region == BLACKHOLE:
+                continue
+            total += 1
+            want = truth[acct]["cells"][region][part]
+            if item["state"] == "error":
+                errors += 1
+                self.assertTrue(item.get("reason"), (acct, region, part))
+            elif item["state"] == "ok" or want["state"] == "ok":
+                if item["state"] != want["state"]:
+                    bad.append("%s %s %s: %s != %s" % (acct, region, part, item, want))
+                    continue
+                for k in ("compliant", "noncompliant", "low", "medium", "high", "critical"):
+                    if item.get(k) != want.get(k):
+                        bad.append("%s %s %s.%s: %s != %s" % (acct, region, part, k,
+                                                             item.get(k), want.get(k)))
+            else:
+                self.assertIn(item["state"], ("disabled", "denied", "region_off"))
+                self.assertIn(want["state"], ("disabled", "denied", "region_off"))
+        self.assertEqual(bad, [], "\n".join(bad[:30]))
+        self.assertLess(errors, total * 0.01, "%d of %d cells failed" % (errors, total))
+        print("# auto: %d of %d cells (outside the dead region) ended in error" % (errors, total))
 
 
 class FewDescriptors(unittest.TestCase):
@@ -207,7 +289,9 @@ class SsoCallFails(unittest.TestCase):
     def test_one_failed_assignment_call_spoils_only_its_account(self):
         """Regression: one ListAccountAssignments failure (of ~4,000 in the storm)
         turned every account's SSO item into an error."""
-        org = ["--accounts", "30", "--seed", "12"]
+        # 8 accounts: fewer ListAccountAssignments calls than principals, so
+        # they are asked per account (per principal, one failure spoils all).
+        org = ["--accounts", "8", "--seed", "12"]
         truth = R.dump_truth(*org)
         with R.Awsim(*org) as sim:
             sim.faults({"rules": [{"api": "sso-admin:ListAccountAssignments",
