@@ -275,6 +275,33 @@ class Failures(unittest.TestCase):
         for mode in ("auto", "org"):
             self.assertEqual(out[mode][0], 1, out[mode][2])
 
+    def test_an_aggregator_call_failing_in_one_region(self):
+        """Regression: one failed aggregator call sent its source back to idle in
+        the middle of the refresh; it never decided on the cells without data,
+        and --once waited forever. Now the region is asked of each account (auto)
+        or its cells say why (org), and both end."""
+        boom = {"status": 500, "code": "InternalFailure", "message": "boom", "times": -1}
+        with L.Awsim("--scenario", L.scenario("states.json")) as sim:
+            rc, text, err = L.run_once(sim, mode="accounts")
+            acc = json.loads(text)
+            sim.faults({"rules": [{"region": "eu-west-1", "api": "guardduty:ListMembers",
+                                   "error": boom}]})
+            env = L.orgtop_env(sim)
+            env["AWS_MAX_ATTEMPTS"] = "1"
+            out = {}
+            for mode in ("auto", "org"):
+                rc, text, err = L.run_once(sim, mode=mode, env=env, timeout=60)
+                self.assertEqual(rc, 1, err)
+                out[mode] = json.loads(text)
+        self.assertEqual(L.compare(out["auto"], acc), [])
+        for aid, r, c in self.cells(out["org"], "guardduty"):
+            if r == "eu-west-1" and c["state"] not in ("region_off", "disabled", "denied"):
+                self.assertEqual(c["state"], "error", (aid, r))
+                self.assertIn("InternalFailure", c["reason"])
+        org_cfg = {(aid, r): c for aid, r, c in self.cells(out["org"], "config")}
+        acc_cfg = {(aid, r): c for aid, r, c in self.cells(acc, "config")}
+        self.assertEqual(org_cfg, acc_cfg)
+
 
 if __name__ == "__main__":
     taptest.main()
