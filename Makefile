@@ -79,7 +79,7 @@ AWSIM   := $(BUILD)/awsim
 
 .SECONDARY:
 
-.PHONY: all test unit asan lint check-layers demo bench fuzz install uninstall clean deps \
+.PHONY: all test unit benchbin asan lint check-layers demo bench fuzz install uninstall clean deps \
 	format
 
 ifneq ($(AWSIM_SRC),)
@@ -116,15 +116,16 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIBTUI) $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
 
 unit: $(UNIT_BIN)
+benchbin: $(BENCH_BIN)
 
 # The test runner runs every unit suite and every e2e/conformance script (TAP),
 # two at a time, and prints one line "N passed, N failed" at the end.
 test: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) all unit $(BENCH_BIN)
+	@$(MAKE) --no-print-directory -j$(JOBS) all unit benchbin
 	@python3 tests/run.py --build $(BUILD) -j $(JOBS)
 
 asan: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/asan SAN=1 all unit
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/asan SAN=1 all unit benchbin
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 python3 tests/run.py --build build/asan -j $(JOBS) --sanitizer

@@ -632,7 +632,8 @@ detail_commit(struct collect *c, int32_t i)
 			model_set_detail_state(c->m, (size_t)ma, 0, d->rules_st, d->rules_why, now);
 		}
 		if (d->find_ok || d->find_st == MS_OK) {
-			qsort(d->finds, d->nfinds, sizeof *d->finds, finding_cmp);
+			if (d->nfinds > 1) /* (qsort of NULL, 0 is undefined) */
+				qsort(d->finds, d->nfinds, sizeof *d->finds, finding_cmp);
 			while (d->nfinds > TOP_FINDINGS) {
 				struct model_finding *f = &d->finds[--d->nfinds];
 

@@ -201,8 +201,10 @@ sel_init(struct sel *s, const struct model *m, const struct report_opts *o)
 			s->reg[s->nreg++] = i;
 	}
 	sort_model = m;
-	qsort(s->acc, s->nacc, sizeof *s->acc, report__cmp_acc_id);
-	qsort(s->reg, s->nreg, sizeof *s->reg, report__cmp_region);
+	if (s->nacc > 1) /* (an empty org: no array, and qsort of NULL is undefined) */
+		qsort(s->acc, s->nacc, sizeof *s->acc, report__cmp_acc_id);
+	if (s->nreg > 1)
+		qsort(s->reg, s->nreg, sizeof *s->reg, report__cmp_region);
 	s->nacc = report__dedupe(s->acc, s->nacc);
 	s->nreg = report__dedupe(s->reg, s->nreg);
 }

@@ -67,7 +67,7 @@ struct env {
 	char *region;                      /* the client's default region */
 	char *endpoint;                    /* AWS_ENDPOINT_URL or the profile's endpoint_url */
 	char *warned;                      /* warnings already said (each once) */
-	char *first_said;                  /* the first message said, for the dashboard */
+	char first_said[512];              /* the first message said, for the dashboard */
 	unsigned nsaid;                    /* messages said before the dashboard */
 	struct aws_client *client;
 	struct creds_provider *base;
@@ -97,8 +97,8 @@ say_line(struct env *e, const char *line, int logged)
 		log_msg(LOG_WARN, "%s", clean);
 	/* The dashboard's alternate screen would hide it: keep it for the message line. */
 	if (e != NULL) {
-		if (e->first_said == NULL)
-			e->first_said = xstrdup(clean);
+		if (e->first_said[0] == '\0')
+			snprintf(e->first_said, sizeof e->first_said, "%s", clean);
 		e->nsaid++;
 	}
 	free(clean);
@@ -355,7 +355,6 @@ env_done(struct env *e)
 	free(e->region);
 	free(e->endpoint);
 	free(e->warned);
-	free(e->first_said);
 	config_done(&e->cfg);
 	log_close();
 }
@@ -676,10 +675,10 @@ run_dashboard(struct env *e)
 	memset(&p, 0, sizeof p);
 	/* What was said on stderr before the dashboard (the cache set aside, a credential file
 	 * too open) would stay hidden behind it: its first line goes to the message line. */
-	if (e->first_said != NULL && e->nsaid > 1)
+	if (e->first_said[0] != '\0' && e->nsaid > 1)
 		start_warn = xasprintf("%s (and %u more, also on stderr after the dashboard ends)",
 		    e->first_said, e->nsaid - 1);
-	else if (e->first_said != NULL)
+	else if (e->first_said[0] != '\0')
 		start_warn = xstrdup(e->first_said);
 	p.start_warning = start_warn;
 	p.loop = &e->loop;
