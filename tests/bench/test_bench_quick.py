@@ -12,6 +12,7 @@ why they were skipped.
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -61,6 +62,10 @@ class Quick(unittest.TestCase):
                 cls.res = json.load(f)
         except (OSError, ValueError):
             cls.res = None
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.out, ignore_errors=True)
 
     def setUp(self):
         if self.why:
