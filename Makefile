@@ -115,7 +115,11 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIBTUI) $(LIBCORE)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(BUILD)/tls/server.pem
+
+# test_http's TLS material, made here so no private key lives in the repository.
+$(BUILD)/tls/server.pem: scripts/mkcerts.sh
+	@sh scripts/mkcerts.sh $(BUILD)/tls
 benchbin: $(BENCH_BIN)
 
 # The test runner runs every unit suite and every e2e/conformance script (TAP),
