@@ -47,12 +47,14 @@ STORM = ["--throttle", "0.1", "--resets", "0.01", "--truncate", "0.005", "--erro
 SSO_EXEMPT = {"rules": [{"api": "sso-admin:*", "throttle": "never"},
                         {"api": "identitystore:*", "throttle": "never"}]}
 DEADLINE = 5
+QUIET = ("disabled", "denied", "region_off")
 BOUND = 900 if R.SANITIZER else 240
 
 
 class OnceStorm(unittest.TestCase):
     """Every account asked (--mode accounts): the fan-out of ~17,000 calls."""
     MODE = ["--mode", "accounts"]
+    EXACT = True  # every cell's state as the per-account truth has it
 
     @classmethod
     def setUpClass(cls):
@@ -126,6 +128,11 @@ class OnceStorm(unittest.TestCase):
                 errors += 1
                 self.assertTrue(item.get("reason"), (acct, region, part))
                 continue
+            if not self.EXACT and "ok" not in (item["state"], want["state"]):
+                # auto's 2,000-cell rule: these may stand for one another
+                self.assertIn(item["state"], QUIET, (acct, region, part))
+                self.assertIn(want["state"], QUIET, (acct, region, part))
+                continue
             if item["state"] != want["state"]:
                 bad.append("%s %s %s: %s != %s" % (acct, region, part, item, want))
                 continue
@@ -137,7 +144,8 @@ class OnceStorm(unittest.TestCase):
         # With 3 attempts per call and the collector's re-queues, a 10% throttle
         # and 3% other failures leave almost nothing failed.
         self.assertLess(errors, total * 0.01, "%d of %d cells failed" % (errors, total))
-        print("# %d of %d cells (outside the dead region) ended in error" % (errors, total))
+        print("# %s: %d of %d cells (outside the dead region) ended in error" % (
+            " ".join(self.MODE) or "auto", errors, total))
 
     def test_accounts_items_are_final(self):
         for a in self.doc["accounts"]:
@@ -152,6 +160,7 @@ class AutoStorm(OnceStorm):
     disabled rather than asked of each account (docs/JSON.md), so where the
     per-account truth says denied or disabled, auto may say either."""
     MODE = []
+    EXACT = False
 
     def test_the_faults_happened(self):
         st = self.stats
@@ -179,32 +188,6 @@ class AutoStorm(OnceStorm):
                                  (want["compliant"], want["noncompliant"]), (acct, part))
         # No healthy region was taken for dead (calls queued here are not silence).
         self.assertEqual(self.res.err.count("gave no answer"), 1, self.res.err[-3000:])
-
-    def test_what_is_ok_is_right_and_errors_are_rare_with_reasons(self):
-        truth = {a["id"]: a for a in self.truth["accounts"]}
-        bad, errors, total = [], 0, 0
-        for acct, region, part, item in R.cells(self.doc):
-            if region == BLACKHOLE:
-                continue
-            total += 1
-            want = truth[acct]["cells"][region][part]
-            if item["state"] == "error":
-                errors += 1
-                self.assertTrue(item.get("reason"), (acct, region, part))
-            elif item["state"] == "ok" or want["state"] == "ok":
-                if item["state"] != want["state"]:
-                    bad.append("%s %s %s: %s != %s" % (acct, region, part, item, want))
-                    continue
-                for k in ("compliant", "noncompliant", "low", "medium", "high", "critical"):
-                    if item.get(k) != want.get(k):
-                        bad.append("%s %s %s.%s: %s != %s" % (acct, region, part, k,
-                                                             item.get(k), want.get(k)))
-            else:
-                self.assertIn(item["state"], ("disabled", "denied", "region_off"))
-                self.assertIn(want["state"], ("disabled", "denied", "region_off"))
-        self.assertEqual(bad, [], "\n".join(bad[:30]))
-        self.assertLess(errors, total * 0.01, "%d of %d cells failed" % (errors, total))
-        print("# auto: %d of %d cells (outside the dead region) ended in error" % (errors, total))
 
 
 class FewDescriptors(unittest.TestCase):
