@@ -166,8 +166,18 @@ task_release(struct collect *c, struct task *t)
 {
 	int32_t account = t->account;
 
-	if (account >= 0 && (size_t)account < c->naccts && c->accts[account].ntasks > 0)
-		c->accts[account].ntasks--;
+	if (account >= 0 && (size_t)account < c->naccts) {
+		struct collect_account *a = &c->accts[account];
+
+		if (a->ntasks > 0)
+			a->ntasks--;
+		if ((t->flags & TF_LEAF) && t->kind == TK_CONFIG)
+			regmask_clear(&a->busy_cfg, t->region);
+		else if ((t->flags & TF_LEAF) && t->kind == TK_GD)
+			regmask_clear(&a->busy_gd, t->region);
+		else if ((t->flags & TF_LEAF) && t->kind == TK_BUDGET)
+			a->busy_budget = 0;
+	}
 	if (t->aprev != NULL)
 		t->aprev->anext = t->anext;
 	else
@@ -654,13 +664,16 @@ acct_schedule_region(struct collect *c, int32_t i, unsigned r, unsigned want, in
 			    v.st, v.reason, now);
 		return;
 	}
-	if ((want & SRCBIT(SRC_CONFIG)) && !regmask_test(&a->pend_cfg, r)) {
+	/* A leaf whose task is alive is not asked again: its answer is this refresh's. */
+	if ((want & SRCBIT(SRC_CONFIG)) && !regmask_test(&a->pend_cfg, r) &&
+	    !regmask_test(&a->busy_cfg, r)) {
 		regmask_set(&a->pend_cfg, r);
 		c->regions[r].pending++;
 		c->leaf_backlog++;
 		collect__work_add(c, SRC_CONFIG, 1);
 	}
-	if ((want & SRCBIT(SRC_GUARDDUTY)) && !regmask_test(&a->pend_gd, r)) {
+	if ((want & SRCBIT(SRC_GUARDDUTY)) && !regmask_test(&a->pend_gd, r) &&
+	    !regmask_test(&a->busy_gd, r)) {
 		regmask_set(&a->pend_gd, r);
 		c->regions[r].pending++;
 		c->leaf_backlog++;
@@ -686,7 +699,7 @@ collect__acct_schedule(struct collect *c, int32_t i, unsigned want, int urgent)
 		for (unsigned r = 1; r < c->nregions; r++)
 			acct_schedule_region(c, i, r, want, urgent);
 	}
-	if ((want & SRCBIT(SRC_BUDGETS)) && !a->pend_budget) {
+	if ((want & SRCBIT(SRC_BUDGETS)) && !a->pend_budget && !a->busy_budget) {
 		a->pend_budget = 1;
 		c->regions[REGION_GLOBAL].pending++;
 		c->leaf_backlog++;
@@ -1109,6 +1122,12 @@ leaf_task(struct collect *c, int32_t i, enum task_kind kind, unsigned r)
 	t->lane = LANE_RETRY;
 	t->flags = TF_LEAF;
 	t->round = c->round;
+	if (kind == TK_CONFIG)
+		regmask_set(&c->accts[i].busy_cfg, r);
+	else if (kind == TK_GD)
+		regmask_set(&c->accts[i].busy_gd, r);
+	else
+		c->accts[i].busy_budget = 1;
 	return t;
 }
 

@@ -124,13 +124,15 @@ struct collect_account {
 	uint8_t urgent;         /* a manual refresh: served before the others */
 	uint8_t want;           /* SRCBITs to fetch once prepared */
 	uint8_t pend_budget;    /* the budget leaf is pending */
+	uint8_t busy_budget;    /* the budget leaf's task is alive */
 	uint8_t prep_queued;    /* a prep task exists */
 	uint16_t ntasks;        /* its tasks alive (queued, delayed or on the wire) */
 	uint32_t seen;          /* walk number that last saw it */
 	int32_t rnext, rprev;   /* the ready ring (indices; -1 ends) */
 	struct creds_provider *creds; /* the assumed role; NULL for our own account */
 	struct regmask enabled;
-	struct regmask pend_cfg, pend_gd;
+	struct regmask pend_cfg, pend_gd; /* leaves waiting for a task */
+	struct regmask busy_cfg, busy_gd; /* leaves whose task is alive: not asked again */
 	struct gd_detector *det; /* GuardDuty detector ids found, per region */
 	uint16_t ndet, capdet;
 	struct detail_acc *detail;
