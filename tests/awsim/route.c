@@ -311,11 +311,11 @@ route_handle(struct call *c, struct fault_dec *d)
 	memset(d, 0, sizeof(*d));
 	c->region = -1;
 	route__request_id(c);
-	atomic_fetch_add(&sim->stats.requests, 1);
 	if (route__prefix(c->raw_path, "/_awsim/")) {
-		control_handle(c, d);
+		control_handle(c, d); /* the test's, not the client's: not counted */
 		return;
 	}
+	atomic_fetch_add(&sim->stats.requests, 1);
 	if (route__prefix(c->raw_path, "/latest/")) {
 		imds_handle(c);
 		return;

@@ -211,16 +211,42 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/*
+ * A connection is counted when it carries its first AWS request: the test's
+ * own control calls (/_awsim/stats and the like) are not the client's.
+ */
+struct conn_ctx {
+	int counted;
+};
+
 static void
 notify_conn(void *cls, struct MHD_Connection *conn, void **socket_context,
     enum MHD_ConnectionNotificationCode toe)
 {
-	struct server *s = cls;
-
+	(void)cls;
 	(void)conn;
-	(void)socket_context;
-	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		*socket_context = xcalloc(1, sizeof(struct conn_ctx));
+	} else {
+		free(*socket_context);
+		*socket_context = NULL;
+	}
+}
+
+static void
+count_conn(struct server *s, struct MHD_Connection *conn, const char *url)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct conn_ctx *cc;
+
+	if (strncmp(url, "/_awsim/", 8) == 0)
+		return;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	cc = ci != NULL ? ci->socket_context : NULL;
+	if (cc != NULL && !cc->counted) {
+		cc->counted = 1;
 		atomic_fetch_add(&s->sim->stats.connections, 1);
+	}
 }
 
 struct hdr_ctx {
@@ -382,6 +408,7 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url, const ch
 	}
 	switch (r->phase) {
 	case PH_NEW:
+		count_conn(s, conn, url);
 		snprintf(r->method, sizeof(r->method), "%s", method);
 		r->phase = PH_BODY;
 		return MHD_YES;

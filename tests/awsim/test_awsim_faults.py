@@ -200,5 +200,24 @@ class ScenarioFaults(unittest.TestCase):
             self.assertEqual(len(rules), 3)
 
 
+class Connections(unittest.TestCase):
+    def test_only_the_clients_connections_are_counted(self):
+        """stats.connections is what a client opened: the test's own control calls
+        (each a new connection) are not in it, keep-alive calls share one."""
+        with Awsim("--accounts", "5", "--seed", "4") as sim:
+            for _ in range(3):
+                self.assertEqual(sim.stats()["connections"], 0)
+            org = sim.client("organizations")
+            for _ in range(4):
+                org.describe_organization()
+            st = sim.stats()
+            self.assertEqual(st["requests"], 4)
+            self.assertEqual(st["connections"], 1)
+            sim.client("sts").get_caller_identity()  # another client: its own connection
+            st = sim.stats()
+            self.assertEqual(st["requests"], 5)
+            self.assertEqual(st["connections"], 2)
+
+
 if __name__ == "__main__":
     taptest.main()

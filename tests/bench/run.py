@@ -165,7 +165,8 @@ def tail(path, n=1500):
 
 
 def aws_requests(stats):
-    """Requests to AWS's APIs (awsim's "requests" also counts its control endpoint)."""
+    """Requests to AWS's APIs, by operation (awsim's "requests" adds the credential
+    endpoints, IMDS and the container one)."""
     return sum((stats or {}).get("by_operation", {}).values())
 
 
@@ -825,7 +826,8 @@ def notes(res, latency):
                        lb["ce_chain"], lb["chain_what"], fmt_s(lb["chain_s"]), lb["ce_pages"],
                        max(0, lb["ce_pages"] - 1), fmt_n(lb["sso_calls"]),
                        fmt_s(lb["sso_calls"] * latency / 1000.0 / 8)))
-    out.append("Connections: awsim's count of accepted connections; the target is the "
+    out.append("Connections: awsim's count of the connections that carried a request to AWS "
+               "(the bench's own stats calls are left out); the target is the "
                "per-host cap (orgtop sets --concurrency as the per-host cap) x 1 host. "
                "orgtop does not report its own count.")
     out.append("CPU and peak RSS are each process's own (wait4 rusage, taken by bench_rusage). "
