@@ -1,14 +1,18 @@
 """Shared pieces of the reliability tests (tests/e2e/test_rel_*.py, issue 7).
 
     import rel_lib as R
-    res = R.run(sim, ["--once", "--format", "json"], env=R.env(sim), nofile=256)
+    res = R.run(["--once", "--format", "json"], env=R.env(sim), nofile=256)
     res.rc, res.out, res.err, res.wall, res.maxrss_mb
 
-run() starts the real binary, waits for it with wait4() so its own peak RSS
-is known (not awsim's, not Python's), and can lower its RLIMIT_NOFILE
-before exec. sanitizer_report() finds an ASan/UBSan/LSan report in stderr.
-Everything else comes from test_once_lib (compare, states, dump_truth,
-scenario) and test_tui_grid (Tmux, Grid).
+run() starts the real binary through build/bench/bench_rusage, which forks
+it from a small process and reports its wait4() figures: its own peak RSS,
+not awsim's and not Python's (a child forked from this harness would start
+with the harness's pages mapped, and Linux keeps that peak across exec(), so
+the storm test, holding a 1,000-account truth, measured 142 MB for an
+orgtop of 20 MB). It can lower orgtop's RLIMIT_NOFILE before exec.
+sanitizer_report() finds an ASan/UBSan/LSan report in stderr. Everything
+else comes from test_once_lib (compare, states, dump_truth, scenario) and
+test_tui_grid (Tmux, Grid).
 """
 import json
 import os
@@ -47,6 +51,9 @@ def env(sim, extra=None):
     return orgtop_env(sim, extra)
 
 
+RUSAGE = os.path.join(BUILD, "bench", "bench_rusage")
+
+
 def run(args, env=None, timeout=300, nofile=None, stdin=None):
     """Runs orgtop with args; returns a Result. The process is killed (and the
     test fails with TimeoutError) when it overruns timeout seconds."""
@@ -54,34 +61,42 @@ def run(args, env=None, timeout=300, nofile=None, stdin=None):
         if nofile is not None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
 
+    fd, figures = tempfile.mkstemp(prefix="rusage-", suffix=".json")
+    os.close(fd)
     t0 = time.time()
-    p = subprocess.Popen([ORGTOP] + list(args), env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE,
+    p = subprocess.Popen([RUSAGE, figures, "--", ORGTOP] + list(args), env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          stdin=stdin if stdin is not None else subprocess.DEVNULL,
-                         preexec_fn=limit if nofile is not None else None)
+                         preexec_fn=limit if nofile is not None else None,
+                         start_new_session=True)
     out, err = [], []
     streams = {p.stdout.fileno(): out, p.stderr.fileno(): err}
     fds = list(streams)
-    while fds:
-        left = t0 + timeout - time.time()
-        if left <= 0:
-            p.kill()
-            p.wait()
-            raise TimeoutError("orgtop %s: no exit within %d s; stderr: %s" % (
-                " ".join(args), timeout, b"".join(err)[-2000:].decode("utf-8", "replace")))
-        ready, _, _ = select.select(fds, [], [], min(left, 1.0))
-        for fd in ready:
-            chunk = os.read(fd, 1 << 16)
-            if chunk:
-                streams[fd].append(chunk)
-            else:
-                fds.remove(fd)
-    _, status, ru = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
-    p.stdout.close()
-    p.stderr.close()
-    return Result(p.returncode, b"".join(out).decode("utf-8", "replace"),
-                  b"".join(err).decode("utf-8", "replace"), time.time() - t0, ru.ru_maxrss)
+    try:
+        while fds:
+            left = t0 + timeout - time.time()
+            if left <= 0:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+                raise TimeoutError("orgtop %s: no exit within %d s; stderr: %s" % (
+                    " ".join(args), timeout, b"".join(err)[-2000:].decode("utf-8", "replace")))
+            ready, _, _ = select.select(fds, [], [], min(left, 1.0))
+            for fd in ready:
+                chunk = os.read(fd, 1 << 16)
+                if chunk:
+                    streams[fd].append(chunk)
+                else:
+                    fds.remove(fd)
+        p.wait()
+        p.stdout.close()
+        p.stderr.close()
+        with open(figures) as fh:
+            ru = json.load(fh)
+    finally:
+        os.unlink(figures)
+    rc = ru["exit"] if ru["signal"] == 0 else -ru["signal"]
+    return Result(rc, b"".join(out).decode("utf-8", "replace"),
+                  b"".join(err).decode("utf-8", "replace"), time.time() - t0, ru["maxrss_kb"])
 
 
 def sanitizer_report(text):

@@ -91,7 +91,9 @@ class OnceStorm(unittest.TestCase):
     def test_bounded_time_and_memory(self):
         self.assertLess(self.res.wall, BOUND)
         if not R.SANITIZER:
-            self.assertLess(self.res.maxrss_mb, 400)
+            # orgtop's own peak (rel_lib.run): ~20 MB for this storm, as without faults;
+            # retries and backoff must not pile up memory
+            self.assertLess(self.res.maxrss_mb, 64)
 
     def test_the_faults_happened(self):
         st = self.stats
