@@ -51,6 +51,8 @@ static const char usage[] =
     "  --imds-role NAME      role name served by IMDS (default awsim-instance-role)\n"
     "  --no-auth             do not verify signatures (debugging only)\n"
     "  --die-with-parent     exit when the process that started awsim dies (tests)\n"
+    "  --request-log FILE    a line per AWS request: operation, signer's account, region,\n"
+    "                        a hash of the request (method, path, query, body)\n"
     "\n"
     "Faults (also at run time: POST /_awsim/faults):\n"
     "  --latency MS[:JITTER] delay every answer\n"
@@ -102,7 +104,8 @@ known_value_flag(const char *a)
 {
 	static const char *const flags[] = {"--listen", "--accounts", "--seed", "--scenario",
 		"--region", "--tick", "--threads", "--page-size", "--ce-page-size", "--session-seconds",
-		"--sso-token", "--container-token", "--imds-role", "--truth-regions", "--truth-role"};
+		"--sso-token", "--container-token", "--imds-role", "--truth-regions", "--truth-role",
+		"--request-log"};
 	size_t i;
 
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
@@ -167,6 +170,8 @@ sim_free(struct awsim *sim)
 	free(sim->sso_token_exp);
 	free(sim->container_token);
 	free(sim->imds_role);
+	if (sim->reqlog != NULL)
+		fclose(sim->reqlog);
 	xwipe(sim->token_key, sizeof(sim->token_key));
 	free(sim);
 }
@@ -271,6 +276,17 @@ main(int argc, char **argv)
 			o.truth_regions = v;
 		else if (strcmp(a, "--truth-role") == 0)
 			o.truth_role = v;
+		else if (strcmp(a, "--request-log") == 0) {
+			if (sim->reqlog != NULL)
+				fclose(sim->reqlog);
+			sim->reqlog = fopen(v, "we");
+			if (sim->reqlog == NULL) {
+				fprintf(stderr, "awsim: --request-log %s: %s\n", v, strerror(errno));
+				sim_free(sim);
+				return 2;
+			}
+			setvbuf(sim->reqlog, NULL, _IOLBF, 0);
+		}
 		else
 			die_usage("unknown option '%s'", a);
 	}

@@ -300,6 +300,25 @@ route__prefix(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
+/* One line of --request-log: what a test needs to find a request sent twice. */
+static void
+route__log(const struct call *c)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a over method, path, query, body */
+	const char *parts[3] = {c->method, c->raw_path, c->raw_query};
+
+	for (int k = 0; k < 3; k++) {
+		for (const char *p = parts[k]; p != NULL && *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		h = (h ^ 0xffu) * 1099511628211ULL;
+	}
+	for (size_t k = 0; k < c->body_len; k++)
+		h = (h ^ (unsigned char)c->body[k]) * 1099511628211ULL;
+	fprintf(c->sim->reqlog, "%s\t%s\t%s\t%016llx\n", route_op_name(c->op->id),
+	    c->who.account >= 0 ? c->org->accounts[c->who.account].id : "-",
+	    c->region >= 0 ? c->region_name : "-", (unsigned long long)h);
+}
+
 void
 route_handle(struct call *c, struct fault_dec *d)
 {
@@ -387,6 +406,8 @@ route_handle(struct call *c, struct fault_dec *d)
 	if (!regional)
 		c->region = -1;
 	atomic_fetch_add(&sim->stats.by_op[c->op->id], 1);
+	if (sim->reqlog != NULL)
+		route__log(c);
 	if (faults_apply(sim->faults, c, d))
 		return;
 	pthread_rwlock_rdlock(&c->org->lock);

@@ -10,6 +10,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "tests/awsim/org.h"
 
@@ -56,6 +57,7 @@ struct awsim {
 	double *sso_token_exp; /* their expiry (epoch seconds; 0: never) */
 	int nsso_tokens;
 	int stopping;
+	FILE *reqlog;          /* --request-log: one line per AWS request, or NULL */
 };
 
 #endif

@@ -38,7 +38,8 @@ class Cli(unittest.TestCase):
         rc, out, _ = run("--help")
         self.assertEqual(rc, 0)
         for flag in ("--listen", "--accounts", "--seed", "--scenario", "--latency", "--throttle",
-                     "--errors", "--resets", "--truncate", "--blackhole", "--tick", "--dump-truth"):
+                     "--errors", "--resets", "--truncate", "--blackhole", "--tick", "--dump-truth",
+                     "--request-log"):
             self.assertIn(flag, out)
         self.assertEqual(run("--version")[0], 0)
 
@@ -49,11 +50,38 @@ class Cli(unittest.TestCase):
                            (["--throttle", "2"], "--throttle: expected a rate between 0 and 1"),
                            (["--latency", "x:y"], "--latency: expected MS[:JITTER_MS]"),
                            (["--listen", "nohost"], "--listen: expected HOST:PORT"),
-                           (["--scenario", "/nonexistent.json"], "/nonexistent.json: cannot open")):
+                           (["--scenario", "/nonexistent.json"], "/nonexistent.json: cannot open"),
+                           (["--request-log", "/nonexistent/log"],
+                            "--request-log /nonexistent/log: No such file or directory")):
             rc, out, err = run(*args)
             self.assertEqual(rc, 2, args)
             self.assertIn(frag, err, args)
             self.assertEqual(out, "")
+
+    def test_request_log(self):
+        """A line per AWS request: operation, signer's account, region ('-' for a global
+        API), a hash of the request; the control endpoint is not in it."""
+        with tempfile.TemporaryDirectory() as tmp:
+            log = os.path.join(tmp, "requests.log")
+            with Awsim("--accounts", "5", "--request-log", log) as sim:
+                me = sim.client("sts").get_caller_identity()["Account"]
+                org = sim.client("organizations")
+                org.list_roots()
+                org.list_roots()
+                org.list_accounts(MaxResults=2)
+                sim.client("guardduty", region="eu-west-1").list_detectors()
+                sim.stats()
+            with open(log) as fh:
+                lines = [x.split("\t") for x in fh.read().splitlines()]
+        self.assertEqual([x[:3] for x in lines], [
+            ["sts:GetCallerIdentity", me, "us-east-1"],  # STS has regional endpoints
+            ["organizations:ListRoots", me, "-"],
+            ["organizations:ListRoots", me, "-"],
+            ["organizations:ListAccounts", me, "-"],
+            ["guardduty:ListDetectors", me, "eu-west-1"]])
+        self.assertEqual(lines[1][3], lines[2][3])  # the same request, the same hash
+        self.assertNotEqual(lines[2][3], lines[3][3])
+        self.assertTrue(all(len(x) == 4 and len(x[3]) == 16 for x in lines))
 
     def test_exports(self):
         with Awsim("--accounts", "5") as sim:
