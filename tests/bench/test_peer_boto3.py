@@ -76,6 +76,16 @@ class Peer(unittest.TestCase):
         diffs = compare(doc, truth)
         self.assertEqual(diffs, [], "\n".join(diffs[:30]))
 
+    def test_money_rounds_as_the_contract_says(self):
+        # docs/JSON.md: cents, halves away from zero, as orgtop and awsim's truth write it
+        sys.path.insert(0, HERE)
+        import peer_boto3
+        for v, want in ((590.775, 590.78), (542.655, 542.66), (0.125, 0.13), (-0.125, -0.13),
+                        (12.344, 12.34), (7.0, 7.0)):
+            self.assertEqual(peer_boto3.cents(v), want, v)
+        # where Python's round() differs (the 7 budget cells of make bench at 1,000)
+        self.assertEqual((round(590.775, 2), round(542.655, 2)), (590.77, 542.65))
+
     def test_bad_pool_is_a_usage_error(self):
         p = subprocess.run([sys.executable, PEER, "--pool", "0"], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=60)
