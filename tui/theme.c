@@ -459,6 +459,20 @@ theme_dir(unsigned i)
 		return xstrdup(ORGTOP_DATADIR "/themes");
 	case 2:
 		/*
+		 * Installed elsewhere than the compiled-in prefix (make install
+		 * PREFIX=X after a plain make, a copied tree): BIN/../share/orgtop.
+		 */
+		exe = exe_dir();
+		if (exe == NULL)
+			return xstrdup("/nonexistent");
+		{
+			char *t = xasprintf("%s/../share/orgtop/themes", exe);
+
+			free(exe);
+			return t;
+		}
+	case 3:
+		/*
 		 * The source tree: the nearest directory above the binary holding both
 		 * themes/ and tui/ (build/orgtop, build/asan/bin/test_x, ...).
 		 */
@@ -582,7 +596,8 @@ theme_load(const char *name, struct theme **out, struct buf *diag, char **cause)
 		return 0;
 	}
 	*cause = xasprintf("theme '%s' not found (searched $XDG_CONFIG_HOME/orgtop/themes, "
-	    "%s/themes and the source tree's themes/)", name, ORGTOP_DATADIR);
+	    "%s/themes, share/orgtop/themes beside the binary's bin/ and the source tree's "
+	    "themes/)", name, ORGTOP_DATADIR);
 	return -1;
 }
 
