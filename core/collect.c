@@ -317,9 +317,11 @@ collect__task_failed(struct task *t, const struct collect__verdict *v)
 	}
 	last = *v;
 	if (v->requeue) {
-		last.st = MS_ERROR;
 		last.requeue = 0;
-		snprintf(last.reason, sizeof last.reason, "throttled");
+		if (v->st == MS_THROTTLED) {
+			last.st = MS_ERROR;
+			snprintf(last.reason, sizeof last.reason, "throttled");
+		}
 	}
 	if (last.st == MS_ERROR)
 		c->errors++;

@@ -191,13 +191,30 @@ walk_task_done(struct task *t)
 		walk_end(c);
 }
 
-/* A listing's call failed: queued again while throttled, else the walk is incomplete. */
+/*
+ * A listing's call failed (after the client's own retries). Throttling and
+ * transient failures (5xx, network, timeouts, bad answers, the retry quota)
+ * queue it again, a few times with a growing delay: a listing given up on
+ * loses its accounts from a first refresh (--once printed 987 of 1,000 in the
+ * fault storm). Anything else, or the last try, leaves the walk incomplete.
+ */
 static void
 walk_failed(struct task *t, const struct aws_result *res)
 {
 	struct collect__verdict v;
 
 	collect__verdict(res, 1, &v);
+	switch (res->err) {
+	case AWS_ERR_SERVER:
+	case AWS_ERR_NETWORK:
+	case AWS_ERR_TIMEOUT:
+	case AWS_ERR_BAD_RESPONSE:
+	case AWS_ERR_QUOTA:
+		v.requeue = 1;
+		break;
+	default:
+		break;
+	}
 	collect__task_failed(t, &v);
 }
 
@@ -206,7 +223,7 @@ walk_fail(struct task *t, const struct collect__verdict *v)
 {
 	struct collect *c = t->c;
 
-	if (v->st == MS_THROTTLED)
+	if (v->requeue)
 		return; /* queued again: still part of the walk */
 	c->walk_failed = 1;
 	collect__msg(c, LOG_ERROR, "organization walk: %s%s%s: %s", collect__ops_name(t),
