@@ -5,7 +5,7 @@ set -eu
 
 PKGS="gcc make pkg-config libncurses-dev libcurl4-openssl-dev libssl-dev libcjson-dev
 libuv1-dev libexpat1-dev libcmocka-dev libmicrohttpd-dev python3 tmux awscli clang
-libclang-rt-14-dev valgrind python3-botocore openssl"
+libclang-rt-14-dev valgrind python3-botocore python3-boto3 openssl"
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
 	echo "deps: not a Debian/Ubuntu system; install these (or your system's equivalents):"

@@ -27,6 +27,20 @@ def err(fn, *a, **kw):
     return None
 
 
+def broken(test, call, member):
+    """call() must not get its answer: botocore raises a connection or read error,
+    or (an older botocore, Debian 12's 1.29, parses a cut JSON body as {}) returns
+    without member."""
+    try:
+        r = call()
+    except (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError,
+            botocore.exceptions.IncompleteReadError,
+            getattr(botocore.exceptions, "ResponseStreamingError",
+                    botocore.exceptions.IncompleteReadError)):
+        return
+    test.assertNotIn(member, r)
+
+
 def raw(sim, body=b"{}", target="AWSOrganizationsV20161128.DescribeOrganization"):
     """A request without a signature is refused; use the control endpoint for raw tests."""
     c = http.client.HTTPConnection("127.0.0.1", sim.port, timeout=10)
@@ -94,19 +108,13 @@ class Faults(unittest.TestCase):
         self.sim.faults({"resets": 1.0})
         org = self.sim.client("organizations")
         for _ in range(4):
-            with self.assertRaises((botocore.exceptions.ConnectionError,
-                                    botocore.exceptions.HTTPClientError)):
-                org.describe_organization()
+            broken(self, org.describe_organization, "Organization")
         self.assertGreaterEqual(self.sim.stats()["resets"], 4)
 
     def test_truncated(self):
         self.sim.faults({"truncate": 1.0})
         org = self.sim.client("organizations")
-        with self.assertRaises((botocore.exceptions.ConnectionError,
-                                botocore.exceptions.HTTPClientError,
-                                botocore.exceptions.IncompleteReadError,
-                                botocore.exceptions.ResponseStreamingError)):
-            org.list_accounts()
+        broken(self, org.list_accounts, "Accounts")
         self.assertGreaterEqual(self.sim.stats()["truncated"], 1)
 
     def test_malformed(self):

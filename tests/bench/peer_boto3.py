@@ -45,6 +45,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
+import botocore
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
@@ -63,6 +64,8 @@ DISABLED_CODES = {"OptInRequired", "SubscriptionRequiredException",
 DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
                 "UnauthorizedException"}
 AUTH_CODES = {"UnrecognizedClientException", "InvalidClientTokenId"}
+
+ENDPOINT_URL_ENV = tuple(int(x) for x in botocore.__version__.split(".")[:2]) >= (1, 31)
 
 
 def cents(v):
@@ -144,6 +147,10 @@ class Peer:
         self.cfg_shared = Config(retries={"mode": "standard"},
                                  max_pool_connections=max(10, threads))
         self.cfg_member = Config(retries={"mode": "standard"})
+        # botocore follows AWS_ENDPOINT_URL itself from 1.31 on; an older one
+        # (Debian 12's 1.29) is given it, as a script for that botocore would
+        self.endpoint = {} if ENDPOINT_URL_ENV or not os.environ.get("AWS_ENDPOINT_URL") \
+            else {"endpoint_url": os.environ["AWS_ENDPOINT_URL"]}
         self.base = {}
         self.work = Work(threads)
         self.lock = threading.Lock()
@@ -163,11 +170,13 @@ class Peer:
                 c = self.base.get(key)
                 if c is None:
                     c = self.base[key] = self.boto.client(
-                        service, region_name=region or self.home, config=self.cfg_shared)
+                        service, region_name=region or self.home, config=self.cfg_shared,
+                        **self.endpoint)
                 return c
             return self.boto.client(service, region_name=region or self.home,
                                     config=self.cfg_member, aws_access_key_id=creds[0],
-                                    aws_secret_access_key=creds[1], aws_session_token=creds[2])
+                                    aws_secret_access_key=creds[1], aws_session_token=creds[2],
+                                    **self.endpoint)
 
     # -- the walk --------------------------------------------------------------------
     def run(self):

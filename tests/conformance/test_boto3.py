@@ -27,7 +27,7 @@ from unittest import mock
 HOME = tempfile.mkdtemp(prefix="orgtop-conformance-")
 atexit.register(shutil.rmtree, HOME, True)
 EMPTY = os.path.join(HOME, "no-aws-config")
-for _k in [k for k in os.environ if k.startswith("AWS_")]:
+for _k in [k for k in os.environ if k.startswith("AWS_") and k != "AWS_DATA_PATH"]:
     del os.environ[_k]
 os.environ.update({"HOME": HOME, "AWS_CONFIG_FILE": EMPTY, "AWS_SHARED_CREDENTIALS_FILE": EMPTY,
                    "AWS_EC2_METADATA_DISABLED": "true"})
@@ -41,6 +41,7 @@ from awsim import Awsim  # noqa: E402
 import boto3  # noqa: E402
 import botocore.auth  # noqa: E402
 import botocore.credentials  # noqa: E402
+import botocore.endpoint  # noqa: E402
 import botocore.retries.standard  # noqa: E402
 import botocore.session  # noqa: E402
 import botocore.utils  # noqa: E402
@@ -51,6 +52,17 @@ from botocore.retries.standard import RetryContext, ThrottlingErrorDetector  # n
 ORG = ("--accounts", "48", "--seed", "23")
 SSO_TOKEN = "conformance-sso-token-0001"
 CONTAINER_TOKEN = "conformance-container-token"
+
+
+# What an older botocore (Debian 12's 1.29) lacks, so the tests that need it skip
+# with the reason instead of failing: its own providers' clients follow
+# AWS_ENDPOINT_URL from 1.31 on; the "before-parse" event (the wire check) and the
+# internals two tests patch are newer too.
+OLD = "botocore %s predates " % botocore.__version__
+ENDPOINT_URL_ENV = tuple(int(x) for x in botocore.__version__.split(".")[:2]) >= (1, 31)
+BEFORE_PARSE = "before-parse" in open(botocore.endpoint.__file__).read()
+if not BEFORE_PARSE:
+    print("# %sthe before-parse event: answers are parsed, not also held to the models" % OLD)
 
 
 def boto3_session(key, secret, token=None):
@@ -179,7 +191,8 @@ class Boto3(unittest.TestCase):
                                   RoleArn="arn:aws:iam::%s:role/%s" % (a["id"], ROLE))[0],
                              "AccessDenied")
         # Every answer went through the model check (tearDown reports its findings).
-        self.assertGreater(self.s.wire.checked - checked, len(self.t.members()))
+        if BEFORE_PARSE:
+            self.assertGreater(self.s.wire.checked - checked, len(self.t.members()))
 
     # --- Organizations ------------------------------------------------------------
     def test_organizations(self):
@@ -579,13 +592,16 @@ class Boto3(unittest.TestCase):
 
     def fresh_session(self, env):
         """A botocore session that sees only env (HOME and AWS_* of a temp dir)."""
-        base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        base = {k: v for k, v in os.environ.items()
+                if not k.startswith("AWS_") or k == "AWS_DATA_PATH"}
         base.update(env)
         patch = mock.patch.dict(os.environ, base, clear=True)
         patch.start()
         self.addCleanup(patch.stop)
         return botocore.session.Session()
 
+    @unittest.skipUnless(ENDPOINT_URL_ENV, OLD + "AWS_ENDPOINT_URL (1.31): its own providers "
+                         "would call AWS itself")
     def test_sso_profile_through_botocore_provider(self):
         # botocore's own SSO provider: profile + token cache -> GetRoleCredentials at the
         # endpoint AWS_ENDPOINT_URL names (1.43 routes every client there).
@@ -613,6 +629,8 @@ class Boto3(unittest.TestCase):
         self.assertEqual(who["Account"], a["id"])
         self.assertIn("AWSReservedSSO_%s_" % pset, who["Arn"])
 
+    @unittest.skipUnless(ENDPOINT_URL_ENV, OLD + "AWS_ENDPOINT_URL (1.31): its own providers "
+                         "would call AWS itself")
     def test_assume_role_profile_through_botocore_provider(self):
         # role_arn + source_profile, the way an orgtop user configures a member account.
         home = tempfile.mkdtemp(prefix="profiles-", dir=HOME)
@@ -836,6 +854,8 @@ class Boto3Errors(unittest.TestCase):
             return real(*a, **kw) + datetime.timedelta(minutes=minutes)
         return mock.patch("botocore.auth.get_current_datetime", now)
 
+    @unittest.skipUnless(hasattr(botocore.auth, "get_current_datetime"),
+                         OLD + "botocore.auth.get_current_datetime")
     def test_clock_skew(self):
         pat = r"^Signature %s: \d{8}T\d{6}Z is %s \d{8}T\d{6}Z \(\d{8}T\d{6}Z %s %d min\.\)$"
         with self.skewed(-20):
@@ -908,6 +928,8 @@ class Boto3Errors(unittest.TestCase):
              "identitystore:ListUsers"),
         ]
 
+    @unittest.skipUnless(hasattr(ThrottlingErrorDetector, "is_throttling_error_from_context"),
+                         OLD + "ThrottlingErrorDetector.is_throttling_error_from_context")
     def test_throttling_is_retried_by_botocore(self):
         # botocore's standard retry handler decides; only its backoff sleep is shortened
         # (full jitter would average 1.5 s per case), its delay formula is not under test.

@@ -23,6 +23,49 @@ import urllib.request
 ROOT = os.environ.get("ORGTOP_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 BUILD = os.environ.get("ORGTOP_BUILD") or os.path.join(ROOT, "build")
+MODELS = os.path.join(ROOT, "tests", "data", "botocore-models")
+
+
+def _newer_models_if_needed():
+    """Debian 12's botocore (1.29) predates operations and fields awsim serves
+    (account ListRegions, GuardDuty GroupBy statistics, sso-admin assignments
+    per principal, Organizations' account State, ...). Then the models of
+    tests/data/botocore-models (botocore 1.43's, gzipped; 1.29 reads only
+    plain JSON) are unpacked under BUILD and put first on AWS_DATA_PATH, for
+    this process and the clients it starts. A botocore that has them is left
+    alone."""
+    try:
+        import botocore
+        import botocore.session
+        model = botocore.session.get_session().get_service_model("account")
+        if "ListRegions" in model.operation_names:
+            return
+    except ImportError:
+        return  # no botocore: the tests that need it say so
+    except Exception:  # noqa: BLE001 (no account model at all)
+        pass
+    import gzip
+    out = os.path.join(BUILD, "botocore-models")
+    for d, _, files in os.walk(MODELS):
+        for f in files:
+            if not f.endswith(".json.gz"):
+                continue
+            dst = os.path.join(out, os.path.relpath(d, MODELS), f[:-3])
+            if os.path.exists(dst):
+                continue
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            with gzip.open(os.path.join(d, f)) as src:
+                data = src.read()
+            tmp = "%s.%d" % (dst, os.getpid())
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, dst)  # two tests at once: each writes whole files
+    paths = [p for p in os.environ.get("AWS_DATA_PATH", "").split(os.pathsep) if p]
+    if out not in paths:
+        os.environ["AWS_DATA_PATH"] = os.pathsep.join([out] + paths)
+
+
+_newer_models_if_needed()
 
 
 class AwsimError(Exception):
@@ -137,7 +180,7 @@ class Awsim:
         """An environment for a child process: awsim's exports, nothing from ~/.aws."""
         env = dict(os.environ if base is None else base)
         for k in list(env):
-            if k.startswith("AWS_"):
+            if k.startswith("AWS_") and k != "AWS_DATA_PATH":  # models, not settings
                 del env[k]
         env.update(self.exports)
         env["AWS_DEFAULT_REGION"] = self.region
