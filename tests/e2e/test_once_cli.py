@@ -190,6 +190,86 @@ class Call(unittest.TestCase):
         self.assertEqual(rc, 2)
 
 
+class ProfileSettings(unittest.TestCase):
+    """What the AWS CLI reads from a profile, read the same way (issue 3): the
+    endpoint (endpoint_url, a [services] section, the variables that beat
+    them), max_attempts (AWS_MAX_ATTEMPTS beats it), and a CA bundle that
+    cannot be read, said once before anything is sent."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.sim = L.Awsim("--scenario", L.scenario("allok.json")).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sim.stop()
+
+    def env(self, config, extra=None):
+        home = tempfile.mkdtemp(prefix="orgtop-profile-")
+        with open(os.path.join(home, "config"), "w") as f:
+            f.write(config)
+        with open(os.path.join(home, "credentials"), "w") as f:
+            f.write("[p]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (
+                self.sim.access_key, self.sim.secret_key))
+        for name in ("config", "credentials"):
+            os.chmod(os.path.join(home, name), 0o600)
+        env = {k: v for k, v in bare_env().items()}
+        env.update(HOME=home, AWS_CONFIG_FILE=os.path.join(home, "config"),
+                   AWS_SHARED_CREDENTIALS_FILE=os.path.join(home, "credentials"),
+                   AWS_PROFILE="p")
+        env.update(extra or {})
+        return env
+
+    def who(self, env):
+        rc, out, err = run(["--call", "sts", "GetCallerIdentity"], env=env, timeout=60)
+        return rc, out, err
+
+    def test_endpoint_url_in_the_profile(self):
+        rc, out, err = self.who(self.env("[profile p]\nregion = us-east-1\nendpoint_url = %s\n"
+                                         % self.sim.endpoint))
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(json.loads(out)["GetCallerIdentityResult"]["Account"], "123456789012")
+
+    def test_services_section_beats_the_profile_and_the_variable_beats_both(self):
+        dead = "http://127.0.0.1:9"  # discard: nothing answers there
+        cfg = ("[profile p]\nregion = us-east-1\nendpoint_url = %s\nservices = sim\n"
+               "[services sim]\nsts =\n  endpoint_url = %s\n")
+        rc, _, err = self.who(self.env(cfg % (dead, self.sim.endpoint)))
+        self.assertEqual(rc, 0, err)
+        rc, _, err = self.who(self.env(cfg % (dead, dead),
+                                       {"AWS_ENDPOINT_URL_STS": self.sim.endpoint}))
+        self.assertEqual(rc, 0, err)
+        rc, _, err = self.who(self.env(cfg % (self.sim.endpoint, dead)))
+        self.assertEqual(rc, 1, "the [services] entry must win over endpoint_url")
+
+    def test_max_attempts_from_the_profile_and_the_variable(self):
+        cfg = "[profile p]\nregion = us-east-1\nendpoint_url = %s\nmax_attempts = 2\n"
+        self.sim.faults({"throttle": 1.0})
+        try:
+            for extra, want in ((None, 2), ({"AWS_MAX_ATTEMPTS": "4"}, 4)):
+                self.sim.reset_stats()
+                rc, _, err = run(["--call", "organizations", "ListRoots"],
+                                 env=self.env(cfg % self.sim.endpoint, extra), timeout=60)
+                self.assertEqual(rc, 1, err)
+                self.assertEqual(self.sim.stats()["throttled"], want, extra)
+        finally:
+            self.sim.faults({"throttle": 0.0})
+
+    def test_a_ca_bundle_that_cannot_be_read_is_said_before_anything_is_sent(self):
+        cfg = "[profile p]\nregion = us-east-1\nendpoint_url = %s\nca_bundle = %s\n"
+        self.sim.reset_stats()
+        rc, out, err = self.who(self.env(cfg % (self.sim.endpoint, "/nonexistent/ca.pem")))
+        self.assertEqual(rc, 2, err)
+        self.assertIn("profile p: ca_bundle /nonexistent/ca.pem: No such file or directory",
+                      err)
+        rc, out, err = self.who(self.env("[profile p]\nregion = us-east-1\nendpoint_url = %s\n"
+                                         % self.sim.endpoint,
+                                         {"AWS_CA_BUNDLE": "/nonexistent/env.pem"}))
+        self.assertEqual(rc, 2, err)
+        self.assertIn("AWS_CA_BUNDLE /nonexistent/env.pem: No such file or directory", err)
+        self.assertEqual(self.sim.stats()["requests"], 0)
+
+
 OPS_DUMP = r"""
 #include <stdio.h>
 #include "core/services/ops.h"
