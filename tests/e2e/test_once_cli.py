@@ -269,6 +269,59 @@ class ProfileSettings(unittest.TestCase):
         self.assertIn("AWS_CA_BUNDLE /nonexistent/env.pem: No such file or directory", err)
         self.assertEqual(self.sim.stats()["requests"], 0)
 
+    def test_mfa_code_is_asked_on_the_terminal(self):
+        """An assume-role profile with mfa_serial: the code is asked on the
+        terminal (/dev/tty, never stdin), once, before the first call; without a
+        terminal the profile fails with a message and nothing is asked."""
+        mfa = "arn:aws:iam::123456789012:mfa/awsim-admin"
+        cfg = ("[profile base]\nregion = us-east-1\n"
+               "[profile p]\nregion = us-east-1\nendpoint_url = %s\nsource_profile = base\n"
+               "role_arn = arn:aws:iam::123456789013:role/OrganizationAccountAccessRole\n"
+               "mfa_serial = %s\n" % (self.sim.endpoint, mfa))
+        env = self.env(cfg)
+        with open(env["AWS_SHARED_CREDENTIALS_FILE"], "w") as f:
+            f.write("[base]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (
+                self.sim.access_key, self.sim.secret_key))
+        self.sim.reset_stats()
+        pid, fd = pty.fork()
+        if pid == 0:
+            try:
+                os.execve(L.ORGTOP, [L.ORGTOP, "--call", "sts", "GetCallerIdentity"], env)
+            finally:
+                os._exit(127)
+        seen, asked = b"", False
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            r, _, _ = select.select([fd], [], [], 1.0)
+            if not r:
+                continue
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if not asked and b"MFA code for " + mfa.encode() + b": " in seen:
+                asked = True
+                os.write(fd, b"123456\n")
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+        text = seen.decode("utf-8", "replace")
+        self.assertTrue(asked, text)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0, text)
+        self.assertEqual(text.count("MFA code for"), 1, text)
+        self.assertIn("arn:aws:sts::123456789013:assumed-role/OrganizationAccountAccessRole/", text)
+        self.assertEqual(self.sim.stats()["by_operation"].get("sts:AssumeRole"), 1)
+        # no terminal: said, not asked
+        p = subprocess.run([L.ORGTOP, "--call", "sts", "GetCallerIdentity"], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           stdin=subprocess.DEVNULL, timeout=60, start_new_session=True)
+        err = p.stderr.decode("utf-8", "replace")
+        self.assertEqual(p.returncode, 3, err)
+        self.assertIn("needs an MFA code", err)
+        self.assertNotIn(mfa + ": ", err)  # the prompt
+
 
 OPS_DUMP = r"""
 #include <stdio.h>
