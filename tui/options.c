@@ -400,9 +400,11 @@ options_usage(struct buf *out)
 	buf_adds(out, "\nExit status: 0 all collected, 1 some cells not ok, 2 usage or config error,\n"
 	    "3 no usable credentials.\n"
 	    "In the dashboard, press ? for the keys.\n"
-	    "Environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, AWS_CONFIG_FILE,\n"
-	    "AWS_SHARED_CREDENTIALS_FILE, AWS_MAX_ATTEMPTS, AWS_CA_BUNDLE, NO_COLOR,\n"
-	    "XDG_CONFIG_HOME, XDG_CACHE_HOME.\n");
+	    "Environment: the AWS CLI's (AWS_PROFILE, AWS_REGION, AWS_ACCESS_KEY_ID,\n"
+	    "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CONFIG_FILE,\n"
+	    "AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>,\n"
+	    "AWS_MAX_ATTEMPTS, AWS_CA_BUNDLE, ...: see orgtop(1)), HTTPS_PROXY, NO_PROXY,\n"
+	    "NO_COLOR, XDG_CONFIG_HOME, XDG_CACHE_HOME.\n");
 }
 
 /* The options whose argument is a config key's value. */
