@@ -56,6 +56,10 @@ aws_secret_access_key = $secret
 EOC
 
 echo "demo: awsim at $endpoint (sample organization, live changes every ${DEMO_TICK:-20} s)"
+# Only the demo profile: AWS variables of the caller's shell would outrank it.
+for v in $(env | sed -n 's/^\(AWS_[A-Za-z0-9_]*\)=.*/\1/p'); do
+	unset "$v"
+done
 AWS_CONFIG_FILE="$tmp/config" AWS_SHARED_CREDENTIALS_FILE="$tmp/credentials" \
 XDG_CACHE_HOME="$tmp/cache" \
 	"$ORGTOP" --profile orgtop-demo || true

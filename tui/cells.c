@@ -142,9 +142,15 @@ cells_pick_state(uint16_t states)
 static void
 show_state(uint16_t states, struct cell_show *out)
 {
+	out->text[0] = '\0';
+	if (states == 0) {
+		/* Nothing under the row (an OU without accounts): blank, not loading. */
+		out->glyph_too = 0;
+		out->role = ROLE_DIM;
+		return;
+	}
 	cells_state_show(cells_pick_state(states), &out->glyph, &out->role);
 	out->glyph_too = 1;
-	out->text[0] = '\0';
 }
 
 static void

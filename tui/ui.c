@@ -357,7 +357,7 @@ ui_copy_id(struct ui *ui, size_t a)
 		return;
 	free(ui->clipboard);
 	ui->clipboard = xstrdup(acc->id);
-	ui_message(ui, UI_INFO, "copied %s to the clipboard (OSC 52)", acc->id);
+	ui_message(ui, UI_INFO, "sent %s to the terminal's clipboard (OSC 52)", acc->id);
 }
 
 void

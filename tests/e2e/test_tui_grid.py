@@ -275,6 +275,33 @@ class Grid:
         return line[start:end].strip()
 
 
+class EmptyOu(unittest.TestCase):
+    def test_an_ou_without_accounts_is_blank_not_loading(self):
+        """Its region columns have nothing to roll up: blank, never the loading
+        glyph (which once stayed there for good, like a stuck refresh)."""
+        tmp = tempfile.mkdtemp(prefix="orgtop-tui-emptyou-")
+        try:
+            doc = json.loads(dump_truth("--accounts", "12", "--seed", "3"))
+            root = doc["ous"][0]["id"]
+            doc["ous"].append({"id": "ou-empt-00000001", "name": "Nobody", "path": "Root/Nobody",
+                               "parent": root})
+            path = os.path.join(tmp, "truth.json")
+            with open(path, "w") as f:
+                json.dump(doc, f)
+            t = Tmux(160, 50).start([ORGTOP, "--open", path])
+            try:
+                s = t.wait(lambda s: "Nobody" in s, what="the empty OU")
+                line = next(x for x in s.split("\n") if "Nobody" in x)
+                self.assertIn("(0)", line)
+                self.assertNotIn("\u22ef", line)  # the loading glyph
+                other = next(x for x in s.split("\n") if "Infrastructure" in x)
+                self.assertNotIn("\u22ef", other)
+            finally:
+                t.stop()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 class Dashboard(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
