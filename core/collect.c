@@ -1279,6 +1279,16 @@ idle_cb(struct timerq_entry *ent)
 	timerq_remove(c->tq, &c->watchdog);
 	log_msg(LOG_INFO, "collect: refresh %u complete: %u tasks, %u errors", c->round, c->total,
 	    c->errors);
+	/* What changed, for the one reading the log after the night. */
+	for (size_t i = 0; i < model_nchanges(c->m); i++) {
+		const struct model_change *ch = model_change_at(c->m, i);
+		const struct model_account *ma = ch != NULL && ch->account >= 0 ?
+		    model_account(c->m, (size_t)ch->account) : NULL;
+
+		if (ch != NULL && ch->text != NULL)
+			log_msg(LOG_INFO, "collect: changed: %s%s%s", ma != NULL ? ma->id : "",
+			    ma != NULL ? ": " : "", ch->text);
+	}
 	if (c->done_cb != NULL)
 		c->done_cb(c->done_arg);
 }

@@ -907,6 +907,44 @@ toggle_ou(struct ui *ui, int ou)
 	g->need_build = 1;
 }
 
+/* What the change record says of account a, in the message line: "name: what; what". */
+static void
+say_changes(struct ui *ui, size_t a)
+{
+	const struct model_account *acc = model_account(ui->m, a);
+	char line[512];
+	size_t used = 0, shown = 0, more = 0;
+
+	line[0] = '\0';
+	for (size_t i = model_nchanges(ui->m); i-- > 0;) { /* the newest first */
+		const struct model_change *ch = model_change_at(ui->m, i);
+		int w;
+
+		if (ch == NULL || ch->account != (int)a || ch->text == NULL)
+			continue;
+		w = used < sizeof line ? snprintf(line + used, sizeof line - used, "%s%s",
+		    shown > 0 ? "; " : "", ch->text) : -1;
+		if (w < 0 || used + (size_t)w >= sizeof line) {
+			line[used] = '\0';
+			more++;
+			continue;
+		}
+		used += (size_t)w;
+		shown++;
+	}
+	if (shown == 0 && more == 0) {
+		/* values that only moved (spend, counts within their band) */
+		ui_message(ui, UI_INFO, "%s: values changed (no new findings, compliance flips or "
+		    "budget crossings)", acc->name ? acc->name : acc->id);
+		return;
+	}
+	if (more > 0)
+		ui_message(ui, UI_INFO, "%s: %s (and %zu more)", acc->name ? acc->name : acc->id, line,
+		    more);
+	else
+		ui_message(ui, UI_INFO, "%s: %s", acc->name ? acc->name : acc->id, line);
+}
+
 static void
 jump_changed(struct ui *ui, int dir)
 {
@@ -918,6 +956,7 @@ jump_changed(struct ui *ui, int dir)
 		const struct row *r = rows_get(g->rows, i);
 		if (r->kind == ROW_ACCOUNT && model_account(ui->m, (size_t)r->index)->changed != 0) {
 			select_row(ui, i);
+			say_changes(ui, (size_t)r->index);
 			return;
 		}
 	}

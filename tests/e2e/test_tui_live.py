@@ -146,6 +146,30 @@ class Live(unittest.TestCase):
         s = t.wait(lambda s: all(c.startswith("eu") for c, _ in Grid(s).cols) and Grid(s).cols,
                    timeout=120, what="only eu-* columns")
 
+    def test_what_changed_is_said_on_n(self):
+        """After a refresh in which awsim's organization moved on (new findings,
+        compliance flips), n selects a changed account and the message line says
+        what changed there, from the collector's change record; the log has it too."""
+        log = os.path.join(tempfile.mkdtemp(prefix="orgtop-live-log-"), "orgtop.log")
+        sim, t = self.start("--accounts", "12", "--seed", "2", args=("--log", log))
+        self.settled(t)
+        sim.tick(3)
+        t.keys("r")
+        t.wait(lambda s: "refreshing everything" in s)
+        self.settled(t)
+        said = re.compile(r"(new \w+ findings?|noncompliant \(was|compliant again|"
+                          r"new findings:|budget \S+: (actual|forecast))")
+        for _ in range(12):  # accounts whose values only moved say so; the others what
+            t.keys("n")
+            s = t.wait(lambda s: re.search(r"\S: (values changed|.*(finding|compliant|budget))",
+                                           s), timeout=20, what="n's message")
+            if said.search(s):
+                break
+        self.assertRegex(s, said)
+        with open(log) as f:
+            said = [x for x in f if "collect: changed: " in x]
+        self.assertTrue(said, "the log names the changes")
+
     def test_hostile_titles(self):
         sim, t = self.start("--scenario",
                             os.path.join(ROOT, "tests", "awsim", "scenarios", "hostile.json"))
