@@ -528,6 +528,21 @@ class Dashboard(unittest.TestCase):
         for r in rows:
             cell = self.by_id[r["account_id"]]["cells"][r["region"]]
             self.assertEqual(r["config_state"], cell["config"]["state"])
+        # the same view as the JSON contract: the filtered accounts, the shown regions
+        out = os.path.join(self.t.tmp, "view.json")
+        t.type(":export " + out)
+        t.keys("Enter")
+        t.wait("regions to " + out)
+        with open(out) as f:
+            doc = json.load(f)
+        self.assertEqual(doc["schema"], self.truth["schema"])
+        self.assertEqual(doc["regions"], eu)
+        self.assertEqual(sorted(a["id"] for a in doc["accounts"]), want)
+        for a in doc["accounts"]:
+            for r in eu:
+                truth = self.by_id[a["id"]]["cells"][r]
+                self.assertEqual(a["cells"][r]["config"], truth["config"])
+                self.assertEqual(a["cells"][r]["guardduty"], truth["guardduty"])
 
 
 def short(region):

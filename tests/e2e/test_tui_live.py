@@ -140,6 +140,12 @@ class Live(unittest.TestCase):
         t.keys("r")
         t.wait(lambda s: "refreshing everything" in s)
         self.settled(t)
+        before = sim.stats()["requests"]
+        t.type(":refresh")
+        t.keys("Enter")
+        t.wait(lambda s: "refreshing everything" in s)
+        self.settled(t)
+        self.assertGreater(sim.stats()["requests"], before + 12, ":refresh asked again")
         t.type(":regions eu-*")
         t.keys("Enter")
         t.wait("regions: eu-*")
