@@ -33,7 +33,7 @@ static const struct opt_def defs[OPT__COUNT] = {
 	{ OPT_MODE, 0, "mode", "auto|accounts|org", "AWS",
 	    "accounts: ask each account; org: aggregators; auto: org first" },
 	{ OPT_REFRESH, 0, "refresh", "SECONDS", "AWS",
-	    "refresh interval, all sources but cost (default 300 s; 3600 s for the org, budgets and SSO)" },
+	    "refresh interval, all but cost (default 300; org, budgets, SSO 3600)" },
 	{ OPT_CONCURRENCY, 0, "concurrency", "N", "AWS",
 	    "requests in flight at most (default 64)" },
 	{ OPT_REGION_DEADLINE, 0, "region-deadline", "SECONDS", "AWS",
