@@ -151,6 +151,8 @@ struct agg_src {
 	int32_t cand[MAX_CANDIDATES]; /* collector account indices, the caller's last */
 	uint8_t cand_ok[MAX_CANDIDATES]; /* 1 credentials fine, 2 refused */
 	char cand_why[MAX_CANDIDATES][160];
+	enum model_state list_st; /* the first DescribeConfigurationAggregators refused or failed */
+	char list_why[200];       /* its account and reason ("" none) */
 	int found_cand;         /* the candidate whose aggregator was found, -1 none */
 	char agg_name[260];
 	int agg_region;         /* region id of the aggregator */
@@ -711,6 +713,7 @@ delegated_cb(const struct aws_result *res, void *arg)
 		snprintf(s->why, sizeof s->why, "GuardDuty has no delegated administrator%s",
 		    res->err != AWS_OK ? " (the organization's list could not be read)" : "");
 	}
+	s->list_why[0] = '\0';
 	for (int i = 0; i < s->ncand; i++) {
 		s->cand_ok[i] = 0;
 		s->cand_why[i][0] = '\0';
@@ -845,6 +848,25 @@ aggregators_page(const struct aws_result *res, void *arg)
 	return 0;
 }
 
+/* A candidate's aggregators could not be listed: kept, so "none found" is not said instead. */
+static void
+list_failed(struct task *t, const struct collect__verdict *v)
+{
+	struct agg_src *s = &t->c->agg->src[AGG_CFG];
+	const struct collect_account *a = collect__acct(t->c, t->account);
+
+	/*
+	 * A region that is off says nothing of the others; nor does a token refused
+	 * in one region (the candidate's credentials worked: it is a region not
+	 * opted into, whose list may not be known yet).
+	 */
+	if ((v->st != MS_DENIED && v->st != MS_ERROR) || v->creds_failed || s->list_why[0] != '\0')
+		return;
+	s->list_st = v->st;
+	snprintf(s->list_why, sizeof s->list_why, "%s (%s): %.150s", a != NULL ? a->id : "?",
+	    t->c->regions[t->region].name, v->reason);
+}
+
 static void
 aggregators_cb(const struct aws_result *res, void *arg)
 {
@@ -853,15 +875,19 @@ aggregators_cb(const struct aws_result *res, void *arg)
 	if (collect__task_answer(t, res))
 		return;
 	if (!stale(t) && res->err != AWS_OK) {
+		const struct collect_account *a = collect__acct(t->c, t->account);
 		struct collect__verdict v;
 
-		collect__verdict(res, 1, &v);
+		/* A region the candidate has not opted into answers "invalid token": off, not a failure. */
+		collect__verdict(res, a == NULL || !a->regions_known ||
+		    regmask_test(&a->enabled, t->region), &v);
 		if (v.requeue && t->requeues < COLLECT_MAX_REQUEUES) {
 			collect__task_failed(t, &v);
 			return;
 		}
 		log_msg(LOG_INFO, "collect: DescribeConfigurationAggregators %s: %s",
 		    t->c->regions[t->region].name, v.reason);
+		list_failed(t, &v);
 	}
 	collect__task_finish(t);
 }
@@ -946,6 +972,13 @@ discovery_failure(struct collect *c, int k)
 		snprintf(reason, sizeof reason, "%s", s->cand_why[i] + (s->cand_why[i][0] == '!'));
 		snprintf(s->why, sizeof s->why, "%s administrator %s (role %.60s): %.150s", src_word[k],
 		    a != NULL ? a->id : "?", c->role_name, reason);
+		return;
+	}
+	if (k == AGG_CFG && s->list_why[0] != '\0') {
+		/* Not "none": the aggregators could not be listed (denied, or failing). */
+		s->fail_st = s->list_st;
+		snprintf(s->why, sizeof s->why, "Config aggregators could not be listed in %.200s",
+		    s->list_why);
 		return;
 	}
 	s->fail_st = MS_ERROR;
@@ -1898,6 +1931,7 @@ agg_fail(struct task *t, const struct collect__verdict *v)
 		return;
 	case AS_AGGREGATORS:
 		log_msg(LOG_INFO, "collect: DescribeConfigurationAggregators: %s", v->reason);
+		list_failed(t, v);
 		return;
 	case AS_CFG_SUMMARY:
 		/*

@@ -275,6 +275,34 @@ class Failures(unittest.TestCase):
         for mode in ("auto", "org"):
             self.assertEqual(out[mode][0], 1, out[mode][2])
 
+    def test_listing_the_aggregators_denied(self):
+        """The aggregator exists but DescribeConfigurationAggregators is refused in the
+        administrator: --mode org says that, not that there is no aggregator (it once
+        did); auto asks each account."""
+        deny = {"status": 400, "code": "AccessDeniedException", "times": -1,
+                "message": "User: arn:aws:sts::200000000001:assumed-role/"
+                           "OrganizationAccountAccessRole/orgtop is not authorized to perform: "
+                           "config:DescribeConfigurationAggregators"}
+
+        def edit(d):
+            d.setdefault("faults", {}).setdefault("rules", []).append(
+                {"account": "200000000001", "api": "config:DescribeConfigurationAggregators",
+                 "error": deny})
+        out = self.run_modes(edit)
+        acc, auto, org = out["accounts"][1], out["auto"][1], out["org"][1]
+        self.assertEqual(L.compare(auto, acc), [])
+        seen = 0
+        for aid, r, c in self.cells(org, "config"):
+            if c["state"] != "region_off":
+                seen += 1
+                self.assertEqual(c["state"], "denied", (aid, r, c))
+                self.assertIn("Config aggregators could not be listed in 200000000001",
+                              c["reason"])
+                self.assertIn("not authorized", c["reason"])
+                self.assertNotIn("no organization Config aggregator", c["reason"])
+        self.assertGreater(seen, 0)
+        self.assertIn("Config aggregators could not be listed", out["org"][2])
+
     def test_an_aggregator_call_failing_in_one_region(self):
         """Regression: one failed aggregator call sent its source back to idle in
         the middle of the refresh; it never decided on the cells without data,
