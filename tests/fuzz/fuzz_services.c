@@ -118,6 +118,13 @@ WRAP(user, struct identitystore_describe_user_result, identitystore_describe_use
      identitystore_describe_user_result_done)
 WRAP(group, struct identitystore_describe_group_result, identitystore_describe_group_decode,
      identitystore_describe_group_result_done)
+WRAP(users, struct identitystore_list_result, identitystore_list_users_decode,
+     identitystore_list_result_done)
+WRAP(groups, struct identitystore_list_result, identitystore_list_groups_decode,
+     identitystore_list_result_done)
+WRAP(forprin, struct ssoadmin_list_account_assignments_result,
+     ssoadmin_list_account_assignments_for_principal_decode,
+     ssoadmin_list_account_assignments_result_done)
 
 #define D(name, type, opname)                                                                      \
 	{                                                                                          \
@@ -162,6 +169,10 @@ static const struct decoder decoders[] = {
     D(assign, struct ssoadmin_list_account_assignments_result, "ListAccountAssignments"),
     D(user, struct identitystore_describe_user_result, "DescribeUser"),
     D(group, struct identitystore_describe_group_result, "DescribeGroup"),
+    D(users, struct identitystore_list_result, "ListUsers"),
+    D(groups, struct identitystore_list_result, "ListGroups"),
+    D(forprin, struct ssoadmin_list_account_assignments_result,
+      "ListAccountAssignmentsForPrincipal"),
 };
 
 #define NDECODERS (sizeof decoders / sizeof decoders[0])
