@@ -171,12 +171,14 @@ task_release(struct collect *c, struct task *t)
 
 		if (a->ntasks > 0)
 			a->ntasks--;
-		if ((t->flags & TF_LEAF) && t->kind == TK_CONFIG)
-			regmask_clear(&a->busy_cfg, t->region);
-		else if ((t->flags & TF_LEAF) && t->kind == TK_GD)
-			regmask_clear(&a->busy_gd, t->region);
-		else if ((t->flags & TF_LEAF) && t->kind == TK_BUDGET)
-			a->busy_budget = 0;
+		if (t->flags & TF_LEAF) { /* set by leaf_task() */
+			if (t->kind == TK_CONFIG)
+				regmask_clear(&a->busy_cfg, t->region);
+			else if (t->kind == TK_GD)
+				regmask_clear(&a->busy_gd, t->region);
+			else
+				a->busy_budget = 0;
+		}
 	}
 	if (t->aprev != NULL)
 		t->aprev->anext = t->anext;

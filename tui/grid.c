@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/buf.h"
 #include "core/model.h"
 #include "core/text.h"
 #include "core/util.h"
@@ -912,37 +913,30 @@ static void
 say_changes(struct ui *ui, size_t a)
 {
 	const struct model_account *acc = model_account(ui->m, a);
-	char line[512];
-	size_t used = 0, shown = 0, more = 0;
+	const char *name = acc->name != NULL ? acc->name : acc->id;
+	struct buf line;
+	size_t shown = 0, more = 0;
 
-	line[0] = '\0';
+	buf_init(&line);
 	for (size_t i = model_nchanges(ui->m); i-- > 0;) { /* the newest first */
 		const struct model_change *ch = model_change_at(ui->m, i);
-		int w;
 
 		if (ch == NULL || ch->account != (int)a || ch->text == NULL)
 			continue;
-		w = used < sizeof line ? snprintf(line + used, sizeof line - used, "%s%s",
-		    shown > 0 ? "; " : "", ch->text) : -1;
-		if (w < 0 || used + (size_t)w >= sizeof line) {
-			line[used] = '\0';
-			more++;
+		if (line.len > 300) {
+			more++; /* the message line is one line */
 			continue;
 		}
-		used += (size_t)w;
-		shown++;
+		buf_printf(&line, "%s%s", shown++ > 0 ? "; " : "", ch->text);
 	}
-	if (shown == 0 && more == 0) {
-		/* values that only moved (spend, counts within their band) */
+	if (shown == 0) /* values that only moved (spend, counts within their band) */
 		ui_message(ui, UI_INFO, "%s: values changed (no new findings, compliance flips or "
-		    "budget crossings)", acc->name ? acc->name : acc->id);
-		return;
-	}
-	if (more > 0)
-		ui_message(ui, UI_INFO, "%s: %s (and %zu more)", acc->name ? acc->name : acc->id, line,
-		    more);
+		    "budget crossings)", name);
+	else if (more > 0)
+		ui_message(ui, UI_INFO, "%s: %s (and %zu more)", name, line.data, more);
 	else
-		ui_message(ui, UI_INFO, "%s: %s", acc->name ? acc->name : acc->id, line);
+		ui_message(ui, UI_INFO, "%s: %s", name, line.data);
+	buf_done(&line);
 }
 
 static void

@@ -255,13 +255,6 @@ make_client(struct env *e)
 		v = ini_get(e->profile, "ignore_configured_endpoint_urls");
 		cc.endpoints.ignore_configured_urls = v != NULL && util_strcasecmp(v, "true") == 0;
 		cc.http.ca_bundle = ini_get(e->profile, "ca_bundle");
-		v = getenv("AWS_CA_BUNDLE");
-		if (cc.http.ca_bundle != NULL && (v == NULL || v[0] == '\0') &&
-		    access(cc.http.ca_bundle, R_OK) != 0) {
-			say(e, "profile %s: ca_bundle %s: %s", e->profile_name, cc.http.ca_bundle,
-			    strerror(errno));
-			return -1;
-		}
 		v = ini_get(e->profile, "services");
 		if (v != NULL)
 			services = ini_aws_services(e->aws, v);

@@ -17,7 +17,6 @@
  */
 #include "core/aws/client.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,14 +199,6 @@ aws_client_new(uv_loop_t *loop, const struct aws_client_config *cfg, char **caus
 	bundle = getenv("AWS_CA_BUNDLE");
 	if (bundle != NULL && bundle[0] != '\0')
 		hcfg.ca_bundle = bundle;
-	else
-		bundle = NULL;
-	/* Said once, now: not as a TLS error on every call. */
-	if (hcfg.ca_bundle != NULL && access(hcfg.ca_bundle, R_OK) != 0) {
-		*cause = xasprintf("%s %s: %s", bundle != NULL ? "AWS_CA_BUNDLE" : "ca_bundle",
-		    hcfg.ca_bundle, strerror(errno));
-		return NULL;
-	}
 	c = xcalloc(1, sizeof *c);
 	c->http = http_engine_new(loop, &hcfg, cause);
 	if (c->http == NULL) {

@@ -645,7 +645,8 @@ http_engine_new(uv_loop_t *loop, const struct http_config *cfg, char **cause)
 		f = fopen(e->cfg.ca_bundle, "r");
 		if (f == NULL) {
 			if (cause != NULL)
-				*cause = xasprintf("CA bundle %s cannot be read", e->cfg.ca_bundle);
+				*cause = xasprintf("CA bundle %s: %s", e->cfg.ca_bundle,
+				    strerror(errno));
 			free(e);
 			curl_global_cleanup();
 			return NULL;

@@ -260,13 +260,12 @@ class ProfileSettings(unittest.TestCase):
         self.sim.reset_stats()
         rc, out, err = self.who(self.env(cfg % (self.sim.endpoint, "/nonexistent/ca.pem")))
         self.assertEqual(rc, 2, err)
-        self.assertIn("profile p: ca_bundle /nonexistent/ca.pem: No such file or directory",
-                      err)
+        self.assertIn("CA bundle /nonexistent/ca.pem: No such file or directory", err)
         rc, out, err = self.who(self.env("[profile p]\nregion = us-east-1\nendpoint_url = %s\n"
                                          % self.sim.endpoint,
                                          {"AWS_CA_BUNDLE": "/nonexistent/env.pem"}))
         self.assertEqual(rc, 2, err)
-        self.assertIn("AWS_CA_BUNDLE /nonexistent/env.pem: No such file or directory", err)
+        self.assertIn("CA bundle /nonexistent/env.pem: No such file or directory", err)
         self.assertEqual(self.sim.stats()["requests"], 0)
 
     def test_mfa_code_is_asked_on_the_terminal(self):
